@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ICoopToken} from "../interfaces/ICoopToken.sol";
+import {IRideMarket} from "../interfaces/IRideMarket.sol";
+import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
+import {MarketParams} from "./MarketParams.sol";
+import {Geohash} from "../libraries/Geohash.sol";
+
+/// @title RideMarket
+/// @notice Riders and drivers deal directly: the fare sits in escrow until the ride is done,
+/// every payout is a credit its owner withdraws, and drivers earn RIDE for confirmed rides.
+/// No function loops over rides, drivers or riders: every call costs the same gas at any scale.
+contract RideMarket is ReentrancyGuardTransient, MarketParams {
+    using SafeERC20 for IERC20;
+
+    uint8 private constant _ARRIVED = 1;
+    uint8 private constant _RIDER_RATED = 2;
+    uint8 private constant _DRIVER_RATED = 4;
+
+    bytes32 private constant _REASON_RIDER = "rider";
+    bytes32 private constant _REASON_EXPIRED = "expired";
+    bytes32 private constant _REASON_DRIVER_NO_SHOW = "driver-no-show";
+    bytes32 private constant _REASON_RIDER_NO_SHOW = "rider-no-show";
+    bytes32 private constant _REASON_ABANDONED = "abandoned";
+
+    /// @notice The longest a request may stay open.
+    uint256 public constant MAX_REQUEST_TTL = 1 days;
+    /// @notice After a deadline that lets a party act, anyone may act once this much more passed.
+    uint256 public constant KEEPER_DELAY = 1 days;
+    /// @notice RIDE reward caps reset every epoch.
+    uint256 public constant EPOCH_LENGTH = 7 days;
+
+    IERC20 private immutable _fareToken;
+    ICoopToken private immutable _rideToken;
+    address private immutable _initializer;
+    address private _court;
+
+    /// @dev One slot: the next ride id and everything the market owes (escrows, stakes,
+    /// credits, undistributed fees). Updated only when tokens enter or leave.
+    uint64 private _nextRideId = 1;
+    uint192 private _totalOwed;
+
+    /// @dev One slot: fees waiting for distribution to holders, and the treasury's fees.
+    uint128 private _holdersPending;
+    uint128 private _treasuryPending;
+
+    /// @dev RIDE earned by all rides so far (claimed or not); never above the token's cap.
+    uint256 private _rewardsEarned;
+
+    mapping(uint256 rideId => Ride) private _rides;
+    mapping(address account => Account) private _accounts;
+    mapping(address account => uint256) private _credits;
+    mapping(uint256 rideId => mapping(address driver => Offer)) private _offers;
+    mapping(address driver => RewardAccount) private _rewards;
+    mapping(bytes32 pair => EpochFare) private _pairEpochs;
+
+    modifier onlyCourt() {
+        if (_msgSender() != _court) revert NotCourt(_msgSender());
+        _;
+    }
+
+    /// @param fareToken_ The stablecoin fares are paid in (no fee on transfer, no rebasing).
+    /// @param rideToken_ RIDE; this market must become its minter.
+    /// @param governance_ The timelock: the only authority over parameters and the treasury.
+    /// @param params_ Initial parameters, each checked against its hard bound.
+    constructor(
+        IERC20 fareToken_,
+        ICoopToken rideToken_,
+        address governance_,
+        Params memory params_,
+        Amounts memory amounts_,
+        RewardCaps memory caps_
+    ) MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_) {
+        _fareToken = fareToken_;
+        _rideToken = rideToken_;
+        _initializer = _msgSender();
+    }
+
+    // ================================================================ wiring
+
+    /// @inheritdoc IRideMarket
+    function setCourt(address court_) external {
+        if (_msgSender() != _initializer) revert NotInitializer(_msgSender());
+        if (_court != address(0)) revert CourtAlreadySet(_court);
+        _court = court_;
+        emit CourtSet(court_);
+    }
+
+    // ================================================================ drivers
+
+    /// @inheritdoc IRideMarket
+    function registerDriver(uint256 stake) external nonReentrant {
+        address driver = _msgSender();
+        Account storage acc = _accounts[driver];
+        if (acc.registered) revert DriverAlreadyRegistered(driver);
+        uint256 minimum = _amounts.minStake;
+        uint256 total = acc.stake + stake;
+        if (total < minimum) revert StakeBelowMinimum(driver, total, minimum);
+        acc.registered = true;
+        acc.stake = _toUint96(total);
+        _pull(driver, stake);
+        emit DriverRegistered(driver, total);
+    }
+
+    /// @inheritdoc IRideMarket
+    function addStake(uint256 amount) external nonReentrant {
+        address driver = _msgSender();
+        Account storage acc = _accounts[driver];
+        if (!acc.registered) revert DriverNotRegistered(driver);
+        if (amount == 0) revert FareZero();
+        uint256 total = acc.stake + amount;
+        acc.stake = _toUint96(total);
+        _pull(driver, amount);
+        emit StakeAdded(driver, amount, total);
+    }
+
+    /// @inheritdoc IRideMarket
+    function withdrawStake(uint256 amount) external nonReentrant {
+        address driver = _msgSender();
+        Account storage acc = _accounts[driver];
+        if (!acc.registered) revert DriverNotRegistered(driver);
+        if (acc.openRides != 0) revert StakeLocked(driver, acc.openRides);
+        uint256 stake = acc.stake;
+        if (amount > stake) revert StakeInsufficient(driver, amount, stake);
+        uint256 remaining = stake - amount;
+        if (remaining < _amounts.minStake) revert StakeBelowMinimum(driver, remaining, _amounts.minStake);
+        acc.stake = uint96(remaining);
+        emit StakeWithdrawn(driver, amount, remaining);
+        _push(driver, amount);
+    }
+
+    /// @inheritdoc IRideMarket
+    function deregisterDriver() external nonReentrant {
+        address driver = _msgSender();
+        Account storage acc = _accounts[driver];
+        if (!acc.registered) revert DriverNotRegistered(driver);
+        if (acc.openRides != 0) revert StakeLocked(driver, acc.openRides);
+        uint256 stake = acc.stake;
+        acc.stake = 0;
+        acc.registered = false;
+        emit DriverDeregistered(driver, stake);
+        if (stake != 0) _push(driver, stake);
+    }
+
+    // ================================================================ requests
+
+    /// @inheritdoc IRideMarket
+    function requestRide(RideRequest calldata request) external nonReentrant returns (uint256 rideId) {
+        rideId = _request(request);
+    }
+
+    /// @inheritdoc IRideMarket
+    function requestRideWithPermit(
+        RideRequest calldata request,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 rideId) {
+        // A permit already used by a front-runner leaves the allowance in place: go on.
+        try IERC20Permit(address(_fareToken)).permit(_msgSender(), address(this), request.maxFare, deadline, v, r, s) {
+            // solhint-disable-previous-line no-empty-blocks
+        } catch {}
+        rideId = _request(request);
+    }
+
+    /// @inheritdoc IRideMarket
+    function cancelRide(uint256 rideId) external nonReentrant {
+        Ride storage ride = _rides[rideId];
+        address rider = ride.rider;
+        if (rider == address(0)) revert RideUnknown(rideId);
+        if (_msgSender() != rider) revert NotRider(rideId, _msgSender());
+        RideState state = ride.state;
+        if (state == RideState.Requested) {
+            ride.state = RideState.Cancelled;
+            uint256 fare = ride.fare;
+            _credit(rider, fare);
+            emit RideCancelled(rideId, _REASON_RIDER, rider, fare, 0);
+            return;
+        }
+        if (state != RideState.Accepted) revert RideWrongState(rideId, state, RideState.Accepted);
+        // Free within the grace period, unless the driver already arrived; else the fee.
+        bool free = (ride.flags & _ARRIVED) == 0 && block.timestamp <= uint256(ride.stamp) + _params.gracePeriod;
+        _cancelAccepted(rideId, ride, _REASON_RIDER, free ? 0 : _amounts.cancellationFee);
+    }
+
+    /// @inheritdoc IRideMarket
+    function expireRequest(uint256 rideId) external nonReentrant {
+        Ride storage ride = _requireState(rideId, RideState.Requested);
+        uint256 expiresAt = ride.stamp;
+        if (block.timestamp <= expiresAt) revert RideNotExpired(rideId, expiresAt);
+        ride.state = RideState.Cancelled;
+        uint256 fare = ride.fare;
+        _credit(ride.rider, fare);
+        emit RideCancelled(rideId, _REASON_EXPIRED, _msgSender(), fare, 0);
+    }
+
+    // ================================================================ matching
+
+    /// @inheritdoc IRideMarket
+    function acceptRide(uint256 rideId, uint256 fare) external nonReentrant {
+        Ride storage ride = _requireOpenRequest(rideId);
+        uint256 escrow = ride.fare;
+        if (fare != escrow) revert FareMismatch(rideId, fare, escrow);
+        _match(rideId, ride, _msgSender(), escrow);
+    }
+
+    /// @inheritdoc IRideMarket
+    function makeOffer(uint256 rideId, uint256 fare, uint40 expiresAt) external {
+        Ride storage ride = _requireOpenRequest(rideId);
+        address driver = _msgSender();
+        _checkDriverEligible(rideId, ride, driver);
+        if (fare == 0) revert FareZero();
+        uint256 maxFare = ride.fare;
+        if (fare >= maxFare) revert FareTooLarge(fare, maxFare - 1);
+        uint256 latest = ride.stamp;
+        if (expiresAt <= block.timestamp || expiresAt > latest) {
+            revert InvalidExpiry(expiresAt, block.timestamp + 1, latest);
+        }
+        _offers[rideId][driver] = Offer({fare: uint96(fare), expiresAt: expiresAt});
+        emit OfferMade(rideId, driver, fare, expiresAt);
+    }
+
+    /// @inheritdoc IRideMarket
+    function acceptOffer(uint256 rideId, address driver, uint256 fare) external nonReentrant {
+        Ride storage ride = _requireOpenRequest(rideId);
+        if (_msgSender() != ride.rider) revert NotRider(rideId, _msgSender());
+        Offer memory offer = _offers[rideId][driver];
+        if (offer.expiresAt == 0) revert OfferUnknown(rideId, driver);
+        if (block.timestamp > offer.expiresAt) revert OfferExpired(rideId, driver, offer.expiresAt);
+        if (fare != offer.fare) revert FareMismatch(rideId, fare, offer.fare);
+        delete _offers[rideId][driver];
+        _match(rideId, ride, driver, fare);
+    }
+
+    // ================================================================ the ride
+
+    /// @inheritdoc IRideMarket
+    function markArrived(uint256 rideId) external {
+        Ride storage ride = _requireDriverInState(rideId, RideState.Accepted);
+        if ((ride.flags & _ARRIVED) != 0) revert AlreadyArrived(rideId);
+        ride.flags |= _ARRIVED;
+        ride.stamp = uint40(block.timestamp);
+        emit DriverArrived(rideId, ride.driver);
+    }
+
+    /// @inheritdoc IRideMarket
+    function startRide(uint256 rideId) external {
+        Ride storage ride = _requireDriverInState(rideId, RideState.Accepted);
+        ride.state = RideState.Started;
+        ride.stamp = uint40(block.timestamp);
+        emit RideStarted(rideId, ride.driver);
+    }
+
+    /// @inheritdoc IRideMarket
+    function completeRide(uint256 rideId) external {
+        Ride storage ride = _requireDriverInState(rideId, RideState.Started);
+        address driver = ride.driver;
+        ride.state = RideState.Completed;
+        ride.stamp = uint40(block.timestamp);
+        // The driver is free to drive again; the stake stays locked until the ride ends.
+        _accounts[driver].activeRide = 0;
+        emit RideCompleted(rideId, driver, uint40(block.timestamp + _params.confirmWindow));
+    }
+
+    /// @inheritdoc IRideMarket
+    function confirmRide(uint256 rideId, uint8 rating) external nonReentrant {
+        Ride storage ride = _rides[rideId];
+        if (ride.rider == address(0)) revert RideUnknown(rideId);
+        if (_msgSender() != ride.rider) revert NotRider(rideId, _msgSender());
+        RideState state = ride.state;
+        if (state != RideState.Started && state != RideState.Completed) {
+            revert RideWrongState(rideId, state, RideState.Started);
+        }
+        _checkRating(rating);
+        ride.flags |= _RIDER_RATED;
+        emit Rated(rideId, ride.rider, ride.driver, rating);
+        _finalize(rideId, ride, rating, true);
+    }
+
+    /// @inheritdoc IRideMarket
+    function finalizeRide(uint256 rideId) external nonReentrant {
+        Ride storage ride = _requireState(rideId, RideState.Completed);
+        uint256 opensAt = uint256(ride.stamp) + _params.confirmWindow;
+        if (block.timestamp <= opensAt) revert WindowNotPassed(rideId, opensAt);
+        _finalize(rideId, ride, 0, false);
+    }
+
+    /// @inheritdoc IRideMarket
+    function cancelDriverNoShow(uint256 rideId) external nonReentrant {
+        Ride storage ride = _requireState(rideId, RideState.Accepted);
+        if ((ride.flags & _ARRIVED) != 0) revert AlreadyArrived(rideId);
+        uint256 opensAt = uint256(ride.stamp) + _params.pickupWindow;
+        _checkPartyDeadline(rideId, ride.rider, opensAt);
+        address driver = ride.driver;
+        Account storage acc = _accounts[driver];
+        uint256 penalty = _min(_amounts.noShowPenalty, acc.stake);
+        if (penalty != 0) {
+            acc.stake -= uint96(penalty);
+            emit StakePenalized(driver, rideId, penalty, acc.stake);
+        }
+        // The rider gets the escrow back plus the penalty; the driver nothing.
+        _endRide(rideId, ride, RideState.Cancelled);
+        uint256 refund = uint256(ride.fare) + penalty;
+        _credit(ride.rider, refund);
+        emit RideCancelled(rideId, _REASON_DRIVER_NO_SHOW, _msgSender(), refund, 0);
+    }
+
+    /// @inheritdoc IRideMarket
+    function cancelRiderNoShow(uint256 rideId) external nonReentrant {
+        Ride storage ride = _requireState(rideId, RideState.Accepted);
+        if ((ride.flags & _ARRIVED) == 0) revert NotArrived(rideId);
+        uint256 opensAt = uint256(ride.stamp) + _params.noShowWindow;
+        _checkPartyDeadline(rideId, ride.driver, opensAt);
+        _cancelAccepted(rideId, ride, _REASON_RIDER_NO_SHOW, _amounts.cancellationFee);
+    }
+
+    /// @inheritdoc IRideMarket
+    function reclaimAbandoned(uint256 rideId) external nonReentrant {
+        Ride storage ride = _requireState(rideId, RideState.Started);
+        uint256 opensAt = uint256(ride.stamp) + _params.rideWindow;
+        if (block.timestamp <= opensAt) revert WindowNotPassed(rideId, opensAt);
+        _endRide(rideId, ride, RideState.Cancelled);
+        uint256 fare = ride.fare;
+        _credit(ride.rider, fare);
+        emit RideCancelled(rideId, _REASON_ABANDONED, _msgSender(), fare, 0);
+    }
+
+    /// @inheritdoc IRideMarket
+    function rate(uint256 rideId, uint8 rating) external {
+        Ride storage ride = _rides[rideId];
+        if (ride.rider == address(0)) revert RideUnknown(rideId);
+        if (ride.state != RideState.Finalized) revert RideWrongState(rideId, ride.state, RideState.Finalized);
+        _checkRating(rating);
+        address rater = _msgSender();
+        address ratee;
+        uint8 flag;
+        if (rater == ride.rider) {
+            (ratee, flag) = (ride.driver, _RIDER_RATED);
+        } else if (rater == ride.driver) {
+            (ratee, flag) = (ride.rider, _DRIVER_RATED);
+        } else {
+            revert NotParty(rideId, rater);
+        }
+        if ((ride.flags & flag) != 0) revert AlreadyRated(rideId, rater);
+        ride.flags |= flag;
+        _addRating(_accounts[ratee], rating);
+        emit Rated(rideId, rater, ratee, rating);
+    }
+
+    // ================================================================ disputes (court only)
+
+    /// @inheritdoc IRideMarket
+    function openDispute(
+        uint256 rideId,
+        address by
+    ) external onlyCourt returns (address rider, address driver, uint256 fare) {
+        Ride storage ride = _rides[rideId];
+        rider = ride.rider;
+        if (rider == address(0)) revert RideUnknown(rideId);
+        RideState state = ride.state;
+        if (state != RideState.Accepted && state != RideState.Started && state != RideState.Completed) {
+            revert RideWrongState(rideId, state, RideState.Started);
+        }
+        driver = ride.driver;
+        if (by != rider && by != driver) revert NotParty(rideId, by);
+        ride.state = RideState.Disputed;
+        ride.stamp = uint40(block.timestamp);
+        // The ride is frozen: the driver may take others; the stake stays locked until resolution.
+        Account storage acc = _accounts[driver];
+        if (acc.activeRide == rideId) acc.activeRide = 0;
+        fare = ride.fare;
+        emit RideDisputed(rideId, by);
+    }
+
+    /// @inheritdoc IRideMarket
+    function resolveDispute(uint256 rideId, uint256 riderAmount, uint256 stakePenalty) external onlyCourt {
+        Ride storage ride = _requireState(rideId, RideState.Disputed);
+        uint256 fare = ride.fare;
+        if (riderAmount > fare) revert SplitTooLarge(rideId, riderAmount, fare);
+        address driver = ride.driver;
+        Account storage acc = _accounts[driver];
+        uint256 penalty = _min(stakePenalty, acc.stake);
+        if (penalty != 0) {
+            acc.stake -= uint96(penalty);
+            emit StakePenalized(driver, rideId, penalty, acc.stake);
+        }
+        ride.state = RideState.Resolved;
+        acc.openRides -= 1;
+        uint256 driverAmount = fare - riderAmount;
+        if (riderAmount + penalty != 0) _credit(ride.rider, riderAmount + penalty);
+        if (driverAmount != 0) _credit(driver, driverAmount);
+        emit RideResolved(rideId, riderAmount, driverAmount, penalty);
+    }
+
+    // ================================================================ money out
+
+    /// @inheritdoc IRideMarket
+    function withdraw(address to) external nonReentrant returns (uint256 amount) {
+        address account = _msgSender();
+        amount = _credits[account];
+        if (amount == 0) revert NothingToWithdraw(account);
+        _credits[account] = 0;
+        emit Withdrawn(account, to, amount);
+        _push(to, amount);
+    }
+
+    /// @inheritdoc IRideMarket
+    function claimRewards() external nonReentrant returns (uint256 amount) {
+        address driver = _msgSender();
+        RewardAccount storage rewards = _rewards[driver];
+        amount = rewards.accrued;
+        if (amount == 0) revert NothingToClaim(driver);
+        rewards.accrued = 0;
+        emit RewardsClaimed(driver, amount);
+        _rideToken.mint(driver, amount);
+    }
+
+    /// @inheritdoc IRideMarket
+    function distributeRevenue() external nonReentrant returns (uint256 amount) {
+        amount = _holdersPending;
+        if (amount == 0) revert NothingToWithdraw(address(_rideToken));
+        _holdersPending = 0;
+        _totalOwed -= uint192(amount);
+        emit RevenueDistributed(address(_rideToken), amount);
+        _fareToken.forceApprove(address(_rideToken), amount);
+        IRevenueShare(address(_rideToken)).depositRevenue(amount);
+    }
+
+    /// @inheritdoc IRideMarket
+    function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
+        uint256 available = _treasuryPending;
+        if (amount > available) revert StakeInsufficient(_msgSender(), amount, available);
+        _treasuryPending = uint128(available - amount);
+        emit TreasuryWithdrawn(to, amount);
+        _push(to, amount);
+    }
+
+    /// @inheritdoc IRideMarket
+    function sweep(IERC20 token, address to, uint256 amount) external nonReentrant onlyGovernance {
+        uint256 owed = token == _fareToken ? _totalOwed : 0;
+        uint256 available = token.balanceOf(address(this)) - owed;
+        if (amount > available) revert SweepExceedsSurplus(address(token), amount, available);
+        emit Swept(address(token), to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IRideMarket
+    function getRide(uint256 rideId) external view returns (Ride memory) {
+        return _rides[rideId];
+    }
+
+    /// @inheritdoc IRideMarket
+    function getAccount(address who) external view returns (Account memory) {
+        return _accounts[who];
+    }
+
+    /// @inheritdoc IRideMarket
+    function getOffer(uint256 rideId, address driver) external view returns (Offer memory) {
+        return _offers[rideId][driver];
+    }
+
+    /// @inheritdoc IRideMarket
+    function creditOf(address who) external view returns (uint256) {
+        return _credits[who];
+    }
+
+    /// @inheritdoc IRideMarket
+    function rewardsOf(address driver) external view returns (RewardAccount memory) {
+        return _rewards[driver];
+    }
+
+    /// @inheritdoc IRideMarket
+    function pairEpoch(address rider, address driver) external view returns (EpochFare memory) {
+        return _pairEpochs[_pairKey(rider, driver)];
+    }
+
+    /// @inheritdoc IRideMarket
+    function averageRating(address who) public view returns (uint256 averageX100, uint256 count) {
+        Account storage acc = _accounts[who];
+        count = acc.ratingCount;
+        if (count != 0) averageX100 = (uint256(acc.ratingSum) * 100) / count;
+    }
+
+    /// @inheritdoc IRideMarket
+    function totals()
+        external
+        view
+        returns (uint256 nextRideId, uint256 owed, uint256 holdersPending, uint256 treasuryPending, uint256 earned)
+    {
+        return (_nextRideId, _totalOwed, _holdersPending, _treasuryPending, _rewardsEarned);
+    }
+
+    /// @inheritdoc IRideMarket
+    function fareToken() external view returns (IERC20) {
+        return _fareToken;
+    }
+
+    /// @inheritdoc IRideMarket
+    function rideToken() external view returns (ICoopToken) {
+        return _rideToken;
+    }
+
+    /// @inheritdoc IRideMarket
+    function court() external view returns (address) {
+        return _court;
+    }
+
+    // ================================================================ internals
+
+    function _request(RideRequest calldata request) private returns (uint256 rideId) {
+        uint256 maxFare = request.maxFare;
+        if (maxFare == 0) revert FareZero();
+        if (maxFare > type(uint96).max) revert FareTooLarge(maxFare, type(uint96).max);
+        Geohash.check(request.pickupCell);
+        Geohash.check(request.dropoffCell);
+        if (request.expiresAt <= block.timestamp || request.expiresAt > block.timestamp + MAX_REQUEST_TTL) {
+            revert InvalidExpiry(request.expiresAt, block.timestamp + 1, block.timestamp + MAX_REQUEST_TTL);
+        }
+        if (request.minRating > 500) revert InvalidRating(uint8(request.minRating / 100));
+        address rider = _msgSender();
+        rideId = _nextRideId;
+        _rides[rideId] = Ride({
+            rider: rider,
+            fare: uint96(maxFare),
+            driver: request.driver,
+            state: RideState.Requested,
+            flags: 0,
+            feeBps: 0,
+            minRating: request.minRating,
+            stamp: request.expiresAt
+        });
+        // Ride ids and the owed total stay far below their widths (2^64 rides, 2^192 units).
+        unchecked {
+            _nextRideId = uint64(rideId + 1);
+        }
+        _pullOwed(rider, maxFare);
+        emit RideRequested(
+            rideId,
+            rider,
+            Geohash.area(request.pickupCell),
+            request.pickupCell,
+            request.dropoffCell,
+            request.commitment,
+            maxFare,
+            request.expiresAt,
+            request.minRating,
+            request.driver
+        );
+    }
+
+    function _match(uint256 rideId, Ride storage ride, address driver, uint256 fare) private {
+        _checkDriverEligible(rideId, ride, driver);
+        Account storage acc = _accounts[driver];
+        if (acc.activeRide != 0) revert DriverBusy(driver, acc.activeRide);
+        uint256 minimum = _amounts.minStake;
+        if (acc.stake < minimum) revert StakeBelowMinimum(driver, acc.stake, minimum);
+        acc.activeRide = uint64(rideId);
+        acc.openRides += 1;
+
+        uint256 refund = uint256(ride.fare) - fare;
+        uint16 feeBps = _params.feeBps;
+        if (refund != 0) {
+            ride.fare = uint96(fare);
+            _credit(ride.rider, refund);
+        }
+        ride.driver = driver;
+        ride.state = RideState.Accepted;
+        ride.feeBps = feeBps;
+        ride.minRating = 0;
+        ride.stamp = uint40(block.timestamp);
+        emit RideAccepted(rideId, driver, fare, feeBps, refund);
+    }
+
+    function _finalize(uint256 rideId, Ride storage ride, uint8 rating, bool confirmed) private {
+        address driver = ride.driver;
+        Account storage acc = _accounts[driver];
+        if (rating != 0) _addRating(acc, rating);
+        if (acc.activeRide == rideId) acc.activeRide = 0;
+        acc.openRides -= 1;
+        ride.state = RideState.Finalized;
+
+        uint256 fare = ride.fare;
+        // fee <= fare / 10 and holders <= fee: no underflow below.
+        uint256 fee = (fare * ride.feeBps) / BPS;
+        uint256 holders = (fee * _params.holdersShareBps) / BPS;
+        uint256 treasury = fee - holders;
+        uint256 driverAmount = fare - fee;
+        _holdersPending += uint128(holders);
+        _treasuryPending += uint128(treasury);
+        _credit(driver, driverAmount);
+
+        // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
+        uint256 reward = confirmed ? _accrueReward(ride.rider, driver, fare) : 0;
+        emit RideFinalized(rideId, driver, driverAmount, holders, treasury, reward);
+    }
+
+    function _accrueReward(address rider, address driver, uint256 fare) private returns (uint256 reward) {
+        uint32 epoch = uint32(block.timestamp / EPOCH_LENGTH);
+        EpochFare storage pair = _pairEpochs[_pairKey(rider, driver)];
+        RewardAccount storage rewards = _rewards[driver];
+        uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
+        uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
+        uint256 eligible = _min(fare, _min(_rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
+            _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)));
+        if (eligible == 0) return 0;
+        reward = (eligible * _params.rewardPerToken) / _fareUnit;
+        uint256 room = _rideToken.cap() - _rewardsEarned;
+        if (reward > room) reward = room;
+        if (reward == 0) return 0;
+        pair.epoch = epoch;
+        pair.fare = uint96(pairUsed + eligible);
+        rewards.epoch = epoch;
+        rewards.epochFare = uint96(driverUsed + eligible);
+        rewards.accrued += uint128(reward);
+        _rewardsEarned += reward;
+    }
+
+    function _cancelAccepted(uint256 rideId, Ride storage ride, bytes32 reason, uint256 feeAmount) private {
+        _endRide(rideId, ride, RideState.Cancelled);
+        uint256 fare = ride.fare;
+        uint256 toDriver = _min(feeAmount, fare);
+        uint256 refund = fare - toDriver;
+        if (refund != 0) _credit(ride.rider, refund);
+        if (toDriver != 0) _credit(ride.driver, toDriver);
+        emit RideCancelled(rideId, reason, _msgSender(), refund, toDriver);
+    }
+
+    function _endRide(uint256 rideId, Ride storage ride, RideState endState) private {
+        ride.state = endState;
+        Account storage acc = _accounts[ride.driver];
+        if (acc.activeRide == rideId) acc.activeRide = 0;
+        acc.openRides -= 1;
+    }
+
+    function _checkDriverEligible(uint256 rideId, Ride storage ride, address driver) private view {
+        Account storage acc = _accounts[driver];
+        if (!acc.registered) revert DriverNotRegistered(driver);
+        address required = ride.driver;
+        if (required != address(0) && required != driver) revert DriverNotAllowed(rideId, driver, required);
+        if (driver == ride.rider) revert DriverNotAllowed(rideId, driver, required);
+        uint256 minRating = ride.minRating;
+        if (minRating != 0) {
+            (uint256 average, uint256 count) = averageRating(driver);
+            if (count == 0 || average < minRating) revert DriverRatingTooLow(driver, average, minRating);
+        }
+    }
+
+    function _requireOpenRequest(uint256 rideId) private view returns (Ride storage ride) {
+        ride = _requireState(rideId, RideState.Requested);
+        if (block.timestamp > ride.stamp) revert RideExpired(rideId, ride.stamp);
+    }
+
+    function _requireState(uint256 rideId, RideState expected) private view returns (Ride storage ride) {
+        ride = _rides[rideId];
+        if (ride.rider == address(0)) revert RideUnknown(rideId);
+        if (ride.state != expected) revert RideWrongState(rideId, ride.state, expected);
+    }
+
+    function _requireDriverInState(uint256 rideId, RideState expected) private view returns (Ride storage ride) {
+        ride = _requireState(rideId, expected);
+        if (_msgSender() != ride.driver) revert NotDriver(rideId, _msgSender());
+    }
+
+    /// @dev The wronged party may act once `opensAt` passed; anyone else `KEEPER_DELAY` later.
+    function _checkPartyDeadline(uint256 rideId, address party, uint256 opensAt) private view {
+        if (_msgSender() != party) opensAt += KEEPER_DELAY;
+        if (block.timestamp <= opensAt) revert WindowNotPassed(rideId, opensAt);
+    }
+
+    function _checkRating(uint8 rating) private pure {
+        if (rating == 0 || rating > 5) revert InvalidRating(rating);
+    }
+
+    function _addRating(Account storage acc, uint8 rating) private {
+        acc.ratingSum += rating;
+        acc.ratingCount += 1;
+    }
+
+    function _credit(address to, uint256 amount) private {
+        uint256 balance = _credits[to] + amount;
+        _credits[to] = balance;
+        emit Credited(to, amount, balance);
+    }
+
+    /// @dev Pulls tokens that stay owed (escrow, stake) and refuses fee-on-transfer tokens.
+    function _pullOwed(address from, uint256 amount) private {
+        uint256 before = _fareToken.balanceOf(address(this));
+        _fareToken.safeTransferFrom(from, address(this), amount);
+        uint256 received = _fareToken.balanceOf(address(this)) - before;
+        if (received != amount) revert FeeOnTransferToken(amount, received);
+        _totalOwed += uint192(amount);
+    }
+
+    function _pull(address from, uint256 amount) private {
+        if (amount != 0) _pullOwed(from, amount);
+    }
+
+    function _push(address to, uint256 amount) private {
+        _totalOwed -= uint192(amount);
+        _fareToken.safeTransfer(to, amount);
+    }
+
+    function _pairKey(address rider, address driver) private pure returns (bytes32) {
+        return keccak256(abi.encode(rider, driver));
+    }
+
+    function _toUint96(uint256 value) private pure returns (uint96) {
+        if (value > type(uint96).max) revert FareTooLarge(value, type(uint96).max);
+        return uint96(value);
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
+    }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Capped} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Capped.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {ICoopToken} from "../interfaces/ICoopToken.sol";
+import {RevenueShare} from "./RevenueShare.sol";
+
+/// @title CoopToken (RIDE)
+/// @notice The cooperative's token: earned by drivers for finalized rides, voting on the fees
+/// (ERC20Votes, timestamp clock) and receiving the holders' share of fee revenue.
+/// There is no owner, no admin mint, no pause and no burn: the only way RIDE comes into being
+/// is a ride, through the one minter fixed at deployment.
+contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare, ICoopToken {
+    address private immutable _initializer;
+    address private _minter;
+
+    /// @param cap_ Hard supply cap, in the smallest unit (18 decimals).
+    /// @param revenueToken_ The fare stablecoin, in which the holders' share of fees is paid.
+    /// @param governance_ The timelock: the only address that may sweep surplus tokens.
+    constructor(
+        uint256 cap_,
+        IERC20 revenueToken_,
+        address governance_
+    ) ERC20("RideCoop", "RIDE") ERC20Permit("RideCoop") ERC20Capped(cap_) RevenueShare(revenueToken_, governance_) {
+        _initializer = _msgSender();
+    }
+
+    /// @inheritdoc ICoopToken
+    function minter() external view returns (address) {
+        return _minter;
+    }
+
+    /// @inheritdoc ICoopToken
+    function cap() public view override(ERC20Capped, ICoopToken) returns (uint256) {
+        return super.cap();
+    }
+
+    /// @inheritdoc ICoopToken
+    function setMinter(address minter_) external {
+        if (_msgSender() != _initializer) revert CoopTokenNotInitializer(_msgSender());
+        if (_minter != address(0)) revert CoopTokenMinterAlreadySet(_minter);
+        if (minter_.code.length == 0) revert CoopTokenInvalidMinter(minter_);
+        _minter = minter_;
+        emit MinterSet(minter_);
+    }
+
+    /// @inheritdoc ICoopToken
+    function mint(address to, uint256 amount) external {
+        if (_msgSender() != _minter || _minter == address(0)) revert CoopTokenNotMinter(_msgSender());
+        // Delegating first moves no votes; the mint then checkpoints the new votes once.
+        if (delegates(to) == address(0)) _delegate(to, to);
+        _mint(to, amount);
+    }
+
+    /// @notice ERC-6372: votes are checkpointed by timestamp, so governance periods are in seconds.
+    function clock() public view override returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    /// @notice ERC-6372 clock description.
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal override(ERC20, ERC20Votes, ERC20Capped, RevenueShare) {
+        super._update(from, to, value);
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
+
+/// @title RevenueShare: pro-rata fee revenue for the holders of an ERC-20
+/// @notice The "points per share" method. A deposit raises a scaled accumulator; each account's
+/// share is `accumulator * balance + correction`, and `_update` adjusts the corrections of the
+/// two accounts a transfer touches, so that a balance earns only from deposits made while it
+/// was held. Deposit, transfer and claim are O(1) whatever the number of holders.
+/// @dev Rounding: every share is rounded down, so the sum paid never exceeds what was
+/// deposited; the remainder (at most a few units per deposit) stays owed and is never swept.
+abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @dev 2^96 keeps precision (loss < 1 unit per deposit at any realistic supply) while
+    /// `accumulator * balance` fits an int256 for cumulative deposits up to ~7e20 units even
+    /// at a one-wei supply; SafeCast reverts rather than wraps beyond that.
+    uint256 private constant _MAGNITUDE = 2 ** 96;
+
+    IERC20 private immutable _revenueToken;
+    address private immutable _governance;
+
+    uint256 private _pointsPerShare;
+    mapping(address account => int256) private _corrections;
+    mapping(address account => uint256) private _claimed;
+    uint256 private _totalDeposited;
+    uint256 private _totalClaimed;
+    uint256 private _waiting;
+
+    constructor(IERC20 revenueToken_, address governance_) {
+        _revenueToken = revenueToken_;
+        _governance = governance_;
+    }
+
+    /// @inheritdoc IRevenueShare
+    function revenueToken() external view returns (IERC20) {
+        return _revenueToken;
+    }
+
+    /// @notice The authority allowed to sweep surplus tokens (the timelock).
+    function governance() external view returns (address) {
+        return _governance;
+    }
+
+    /// @inheritdoc IRevenueShare
+    function depositRevenue(uint256 amount) external nonReentrant {
+        if (amount == 0) revert RevenueZeroAmount();
+        uint256 before = _revenueToken.balanceOf(address(this));
+        _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
+        // Credit what actually arrived (a fee-on-transfer token delivers less).
+        uint256 received = _revenueToken.balanceOf(address(this)) - before;
+        _totalDeposited += received;
+
+        uint256 supply = totalSupply();
+        uint256 distributed;
+        if (supply == 0) {
+            _waiting += received;
+        } else {
+            distributed = received + _waiting;
+            _waiting = 0;
+            _pointsPerShare += (distributed * _MAGNITUDE) / supply;
+        }
+        emit RevenueDeposited(_msgSender(), received, distributed);
+    }
+
+    /// @inheritdoc IRevenueShare
+    function claimRevenue(address to) external nonReentrant returns (uint256 amount) {
+        address holder = _msgSender();
+        amount = _claimable(holder);
+        if (amount == 0) revert RevenueZeroAmount();
+        _claimed[holder] += amount;
+        _totalClaimed += amount;
+        emit RevenueClaimed(holder, to, amount);
+        _revenueToken.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IRevenueShare
+    function claimableRevenue(address holder) external view returns (uint256) {
+        return _claimable(holder);
+    }
+
+    /// @inheritdoc IRevenueShare
+    function revenueTotals() external view returns (uint256 deposited, uint256 claimed, uint256 waiting) {
+        return (_totalDeposited, _totalClaimed, _waiting);
+    }
+
+    /// @inheritdoc IRevenueShare
+    function sweep(IERC20 token, address to, uint256 amount) external nonReentrant {
+        if (_msgSender() != _governance) revert RevenueNotGovernance(_msgSender());
+        uint256 owed = token == _revenueToken ? _totalDeposited - _totalClaimed : 0;
+        uint256 available = token.balanceOf(address(this)) - owed;
+        if (amount > available) revert RevenueSweepExceedsSurplus(address(token), amount, available);
+        emit Swept(address(token), to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    function _claimable(address holder) private view returns (uint256) {
+        int256 points = (_pointsPerShare * balanceOf(holder)).toInt256() + _corrections[holder];
+        // Corrections never make an account's points negative: they only remove what was
+        // accrued on tokens the account no longer holds, or add what it had before receiving.
+        return uint256(points) / _MAGNITUDE - _claimed[holder];
+    }
+
+    /// @dev Moves the points that `value` carries, so each side keeps what it accrued so far.
+    function _update(address from, address to, uint256 value) internal virtual override {
+        super._update(from, to, value);
+        int256 points = (_pointsPerShare * value).toInt256();
+        if (from != address(0)) _corrections[from] += points;
+        if (to != address(0)) _corrections[to] -= points;
+    }
+}
