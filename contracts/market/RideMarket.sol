@@ -38,6 +38,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
     IERC20 private immutable _fareToken;
     ICoopToken private immutable _rideToken;
+    /// @dev The RIDE cap, read once: rewards never accrue past it.
+    uint256 private immutable _rideCap;
     address private immutable _initializer;
     address private _court;
 
@@ -79,6 +81,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     ) MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_) {
         _fareToken = fareToken_;
         _rideToken = rideToken_;
+        _rideCap = rideToken_.cap();
         _initializer = _msgSender();
     }
 
@@ -613,7 +616,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
             _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)));
         if (eligible == 0) return 0;
         reward = (eligible * _params.rewardPerToken) / _fareUnit;
-        uint256 room = _rideToken.cap() - _rewardsEarned;
+        uint256 room = _rideCap - _rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
         pair.epoch = epoch;
