@@ -1,0 +1,48 @@
+import type { ContractTransactionResponse } from "ethers";
+import type { EthereumProvider } from "hardhat/types";
+import type { GasTally } from "./stats";
+
+/**
+ * The simulation's time. Every transaction is mined at the next second of this clock, so the
+ * same seed gives the same chain (and the same report) whatever the machine's speed.
+ */
+export class SimClock {
+  private nowSeconds: number;
+
+  constructor(
+    private readonly provider: EthereumProvider,
+    start: number,
+    private readonly gas: GasTally,
+  ) {
+    this.nowSeconds = start;
+  }
+
+  get now(): number {
+    return this.nowSeconds;
+  }
+
+  /** Moves the clock forward (never back). */
+  advanceTo(t: number): void {
+    if (t > this.nowSeconds) this.nowSeconds = Math.floor(t);
+  }
+
+  advance(seconds: number): void {
+    this.nowSeconds += Math.max(0, Math.floor(seconds));
+  }
+
+  /** Sends one transaction at the next second, records its gas under `op`, returns the gas. */
+  async send(op: string, tx: () => Promise<ContractTransactionResponse>): Promise<bigint> {
+    this.nowSeconds += 1;
+    await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
+    const receipt = await (await tx()).wait();
+    if (receipt === null) throw new Error(`${op}: the transaction was not mined`);
+    this.gas.add(op, receipt.gasUsed);
+    return receipt.gasUsed;
+  }
+
+  /** Mines `n` empty blocks, one second apart (for randomness that waits on future blocks). */
+  async mine(n: number): Promise<void> {
+    await this.provider.send("hardhat_mine", [`0x${n.toString(16)}`, "0x1"]);
+    this.nowSeconds += n;
+  }
+}
