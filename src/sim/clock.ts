@@ -40,6 +40,12 @@ export class SimClock {
     return receipt.gasUsed;
   }
 
+  /** Mines an empty block at the clock's time, so views (governor state, deadlines) see it. */
+  async sync(): Promise<void> {
+    this.nowSeconds += 1;
+    await this.provider.send("evm_mine", [this.nowSeconds]);
+  }
+
   /** Mines `n` empty blocks, one second apart (for randomness that waits on future blocks). */
   async mine(n: number): Promise<void> {
     await this.provider.send("hardhat_mine", [`0x${n.toString(16)}`, "0x1"]);

@@ -1,7 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import * as vega from "vega";
-import * as vegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 import { formatUnits } from "ethers";
 import type { SimResult } from "./simulation";
@@ -25,7 +23,15 @@ export function headline(r: SimResult): string[] {
   ];
 }
 
+/**
+ * vega and vega-lite ship as ES modules only; this project compiles to CommonJS (ts-node), where
+ * TypeScript would turn `import()` into `require()`. A real dynamic import keeps them loadable.
+ */
+const importEsm = new Function("specifier", "return import(specifier)") as <T>(specifier: string) => Promise<T>;
+
 async function svg(spec: TopLevelSpec): Promise<string> {
+  const vega = await importEsm<typeof import("vega")>("vega");
+  const vegaLite = await importEsm<typeof import("vega-lite")>("vega-lite");
   const compiled = vegaLite.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   return view.toSVG();

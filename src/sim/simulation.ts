@@ -467,6 +467,12 @@ export class Simulation {
       if ((await token.balanceOf(h.signer.address)) > (await token.balanceOf(proposer.signer.address))) proposer = h;
     }
     this.clock.advance(1);
+    const threshold = await governor.proposalThreshold();
+    const proposerVotes = await token.getVotes(proposer.signer.address);
+    if (proposerVotes < threshold) {
+      this.vote.state = `not proposed: the top holder has ${proposerVotes} RIDE wei of votes, below the ${threshold} threshold`;
+      return;
+    }
     const target = await market.getAddress();
     const calldata = market.interface.encodeFunctionData("setParameter", [
       encodeBytes32String("feeBps"),
@@ -489,6 +495,7 @@ export class Simulation {
       voters++;
     }
     this.clock.advance(Number(await governor.votingPeriod()) + Number(await governor.lateQuorumVoteExtension()) + 1);
+    await this.clock.sync();
     const state = Number(await governor.state(proposalId));
     const votes = await governor.proposalVotes(proposalId);
     this.vote = {
