@@ -62,12 +62,15 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
       const m = /^(\d+(?:\.\d{1,2})?)%$/.exec(value ?? "");
       const bps = m === null ? NaN : Math.round(Number(m[1]) * 100);
       if (!(bps >= 0 && bps <= 1_000)) {
-        throw new Error(`--proposed-fee takes a percentage from 0% to 10% (the contract's hard bound), not "${value ?? ""}"`);
+        throw new Error(
+          `--proposed-fee takes a percentage from 0% to 10% (the contract's hard bound), not "${value ?? ""}"`,
+        );
       }
       opts.proposedFeeBps = bps;
     } else if (flag in RATE_FLAGS) {
       const p = Number(value);
-      if (value === undefined || !(p >= 0 && p <= 1)) throw new Error(`${flag} takes a probability from 0 to 1, not "${value ?? ""}"`);
+      if (value === undefined || !(p >= 0 && p <= 1))
+        throw new Error(`${flag} takes a probability from 0 to 1, not "${value ?? ""}"`);
       opts.rates[RATE_FLAGS[flag]] = p;
     } else {
       throw new Error(
@@ -109,16 +112,22 @@ async function main(): Promise<void> {
     arbiters: await people(opts.seed, "arbiter", 5),
   };
   const tty = process.stdout.isTTY === true;
-  const bar = tty ? new SingleBar({ format: "rides {bar} {value}/{total} | {duration}s" }, Presets.shades_classic) : undefined;
+  const bar = tty
+    ? new SingleBar({ format: "rides {bar} {value}/{total} | {duration}s" }, Presets.shades_classic)
+    : undefined;
   bar?.start(opts.rides, 0);
   const every = Math.max(1, Math.floor(opts.rides / 10));
   let peakHeap = 0;
+  const heapSamples: string[] = [];
   const sim = new Simulation(
     suite,
     {
       ...opts,
       onProgress: (done) => {
-        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+        const heap = process.memoryUsage().heapUsed;
+        peakHeap = Math.max(peakHeap, heap);
+        if (done % every === 0)
+          heapSamples.push(`${Math.round((100 * done) / opts.rides)}%: ${(heap / 2 ** 20).toFixed(0)}`);
         if (bar !== undefined) bar.update(done);
         else if (done % every === 0 || done === opts.rides) {
           console.log(`rides ${done}/${opts.rides} (${Math.round((Date.now() - started) / 1000)} s)`);
@@ -135,7 +144,10 @@ async function main(): Promise<void> {
   const dir = path.join(process.cwd(), "reports", `simulation-${opts.seed}`);
   const report = await writeReport(result, dir);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  console.log(`\nreport: ${path.relative(process.cwd(), report)} (${seconds} s, peak JS heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB)`);
+  console.log(
+    `\nreport: ${path.relative(process.cwd(), report)} (${seconds} s, peak JS heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB)`,
+  );
+  console.log(`JS heap by progress (MiB) ${heapSamples.join(", ")}`);
   for (const line of headline(result)) console.log(`  ${line}`);
   if (result.conservation.difference !== 0n || result.conservation.owedByLedger !== result.conservation.marketBalance) {
     throw new Error("money conservation failed: the market's balance and what it owes differ");

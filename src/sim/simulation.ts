@@ -72,7 +72,8 @@ export type Outcome =
   | "riderNoShow"
   | "expiredUnmatched"
   | "disputeSettled"
-  | "disputeRuled";
+  | "disputeRuled"
+  | "riderOutOfFunds";
 
 interface DriverState {
   signer: HardhatEthersSigner;
@@ -96,7 +97,15 @@ export interface SimResult {
   rides: { requested: number; driven: number; grossFares: bigint; fees: bigint; meanFare: bigint };
   drivers: { earned: bigint[]; grossFares: bigint[]; commission25: bigint };
   fee: { before: number; after: number; byDay: { day: number; feeBps: number }[] };
-  vote: { proposalId: string; forVotes: bigint; againstVotes: bigint; abstainVotes: bigint; holders: number; voters: number; state: string };
+  vote: {
+    proposalId: string;
+    forVotes: bigint;
+    againstVotes: bigint;
+    abstainVotes: bigint;
+    holders: number;
+    voters: number;
+    state: string;
+  };
   ride: { supply: bigint; earned: bigint; cap: bigint; gini: number; holders: number };
   revenue: { toHolders: bigint; claimed: bigint; toTreasury: bigint };
   ring: { rides: number; feesPaid: bigint; rideEarned: bigint; revenueClaimed: bigint; net: bigint };
@@ -124,6 +133,7 @@ export class Simulation {
     expiredUnmatched: 0,
     disputeSettled: 0,
     disputeRuled: 0,
+    riderOutOfFunds: 0,
   };
   private readonly drivers: DriverState[] = [];
   private readonly feeByDay: { day: number; feeBps: number }[] = [];
@@ -230,6 +240,10 @@ export class Simulation {
     const pickupCell = cellOf(from);
     const salt = keccak256(toUtf8Bytes(`${this.opts.seed}:${this.requested}`));
     const expiresAt = this.clock.now + 15 * 60;
+    if (!(await this.ensureFunds(rider, maxFare))) {
+      this.outcomes.riderOutOfFunds++;
+      return;
+    }
     const id = (await market.totals()).nextRideId;
     const gasParts: bigint[] = [];
     gasParts.push(
@@ -259,9 +273,7 @@ export class Simulation {
     let agreed = maxFare;
     if (this.rng.chance(this.opts.rates.offer)) {
       agreed = fare;
-      gasParts.push(
-        await this.clock.send("market.makeOffer", () => market.connect(d).makeOffer(id, fare, expiresAt)),
-      );
+      gasParts.push(await this.clock.send("market.makeOffer", () => market.connect(d).makeOffer(id, fare, expiresAt)));
       this.clock.advance(30);
       gasParts.push(
         await this.clock.send("market.acceptOffer", () => market.connect(rider).acceptOffer(id, d.address, fare)),
@@ -334,6 +346,22 @@ export class Simulation {
         }
       }
     }
+  }
+
+  /**
+   * A rider short of tUSD withdraws refunds credited by the market, then draws from the faucet
+   * if its cooldown has passed. False when the rider still cannot pay.
+   */
+  private async ensureFunds(rider: HardhatEthersSigner, amount: bigint): Promise<boolean> {
+    const { market, tusd } = this.suite;
+    if ((await tusd.balanceOf(rider.address)) >= amount) return true;
+    if ((await market.creditOf(rider.address)) > 0n) {
+      await this.clock.send("market.withdraw", () => market.connect(rider).withdraw(rider.address));
+    }
+    if ((await tusd.balanceOf(rider.address)) < amount && (await tusd.faucetCooldownLeft(rider.address)) === 0n) {
+      await this.clock.send("tusd.faucet", () => tusd.connect(rider).faucet(1_000_000_000n));
+    }
+    return (await tusd.balanceOf(rider.address)) >= amount;
   }
 
   /** A driver nearby, free, who sees the request through the event query drivers use. */
@@ -431,9 +459,7 @@ export class Simulation {
     const { market } = this.suite;
     this.feeByDay.push({ day, feeBps: Number((await market.parameters())[0].feeBps) });
     if ((await market.totals()).holdersPending > 0n) {
-      await this.clock.send("market.distributeRevenue", () =>
-        market.connect(this.accounts.keeper).distributeRevenue(),
-      );
+      await this.clock.send("market.distributeRevenue", () => market.connect(this.accounts.keeper).distributeRevenue());
     }
   }
 
@@ -490,7 +516,9 @@ export class Simulation {
       if (!this.rng.chance(0.85)) continue; // turnout
       const support = h.prefersLowerFee ? 1 : this.rng.chance(0.5) ? 0 : 2;
       await this.clock.send("governor.castVote", () =>
-        governor.connect(h.signer).castVoteWithReason(proposalId, support, support === 1 ? "more for drivers" : "keep the treasury"),
+        governor
+          .connect(h.signer)
+          .castVoteWithReason(proposalId, support, support === 1 ? "more for drivers" : "keep the treasury"),
       );
       voters++;
     }
