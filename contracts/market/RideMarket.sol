@@ -593,8 +593,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
         uint256 fare = ride.fare;
         // fee <= fare / 10 and holders <= fee: no underflow below.
-        uint256 fee = (fare * ride.feeBps) / BPS;
-        uint256 holders = (fee * _params.holdersShareBps) / BPS;
+        uint256 fee = (fare * ride.feeBps) / _BPS;
+        uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
         _holdersPending += uint128(holders);
