@@ -5,7 +5,6 @@ import {
   acceptedRide,
   deployMarketFixture,
   expectConserved,
-  fund,
   reason,
   requestParams,
   requestRide,
