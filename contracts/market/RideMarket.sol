@@ -590,8 +590,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
         uint256 fare = ride.fare;
         // fee <= fare / 10 and holders <= fee: no underflow below.
-        uint256 fee = (fare * ride.feeBps) / BPS;
-        uint256 holders = (fee * _params.holdersShareBps) / BPS;
+        uint256 fee = (fare * ride.feeBps) / _BPS;
+        uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
         _holdersPending += uint128(holders);
@@ -609,8 +609,13 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         RewardAccount storage rewards = _rewards[driver];
         uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
         uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
-        uint256 eligible = _min(fare, _min(_rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
-            _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)));
+        uint256 eligible = _min(
+            fare,
+            _min(
+                _rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
+                _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)
+            )
+        );
         if (eligible == 0) return 0;
         reward = (eligible * _params.rewardPerToken) / _fareUnit;
         uint256 room = _rideToken.cap() - _rewardsEarned;
