@@ -612,8 +612,13 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         RewardAccount storage rewards = _rewards[driver];
         uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
         uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
-        uint256 eligible = _min(fare, _min(_rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
-            _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)));
+        uint256 eligible = _min(
+            fare,
+            _min(
+                _rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
+                _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)
+            )
+        );
         if (eligible == 0) return 0;
         reward = (eligible * _params.rewardPerToken) / _fareUnit;
         uint256 room = _rideCap - _rewardsEarned;
