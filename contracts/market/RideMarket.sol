@@ -116,7 +116,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         address driver = _msgSender();
         Account storage acc = _accounts[driver];
         if (!acc.registered) revert DriverNotRegistered(driver);
-        if (amount == 0) revert FareZero();
+        if (amount == 0) revert AmountZero();
         uint256 total = acc.stake + amount;
         acc.stake = _toUint96(total);
         _pull(driver, amount);
@@ -428,7 +428,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function distributeRevenue() external nonReentrant returns (uint256 amount) {
         amount = _holdersPending;
-        if (amount == 0) revert NothingToWithdraw(address(_rideToken));
+        if (amount == 0) revert NothingToDistribute();
         _holdersPending = 0;
         _totalOwed -= uint192(amount);
         emit RevenueDistributed(address(_rideToken), amount);
@@ -439,7 +439,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
         uint256 available = _treasuryPending;
-        if (amount > available) revert StakeInsufficient(_msgSender(), amount, available);
+        if (amount > available) revert TreasuryInsufficient(amount, available);
         _treasuryPending = uint128(available - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
@@ -528,7 +528,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (request.expiresAt <= block.timestamp || request.expiresAt > block.timestamp + MAX_REQUEST_TTL) {
             revert InvalidExpiry(request.expiresAt, block.timestamp + 1, block.timestamp + MAX_REQUEST_TTL);
         }
-        if (request.minRating > 500) revert InvalidRating(uint8(request.minRating / 100));
+        if (request.minRating > 500) revert InvalidMinRating(request.minRating, 500);
         address rider = _msgSender();
         rideId = _nextRideId;
         _rides[rideId] = Ride({

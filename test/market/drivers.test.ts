@@ -59,9 +59,9 @@ describe("RideMarket: drivers", function () {
         .withArgs(riders[0].address);
     });
 
-    it("reverts with FareZero for a zero amount", async function () {
+    it("reverts with AmountZero for a zero amount", async function () {
       const { market, drivers } = await loadFixture(deployMarketFixture);
-      await expect(market.connect(drivers[0]).addStake(0)).to.be.revertedWithCustomError(market, "FareZero");
+      await expect(market.connect(drivers[0]).addStake(0)).to.be.revertedWithCustomError(market, "AmountZero");
     });
   });
 

@@ -68,11 +68,9 @@ describe("RideMarket: payment", function () {
       await expectConserved(f);
     });
 
-    it("reverts with NothingToWithdraw when nothing is pending", async function () {
-      const { market, token } = await loadFixture(deployMarketFixture);
-      await expect(market.distributeRevenue())
-        .to.be.revertedWithCustomError(market, "NothingToWithdraw")
-        .withArgs(await token.getAddress());
+    it("reverts with NothingToDistribute when nothing is pending", async function () {
+      const { market } = await loadFixture(deployMarketFixture);
+      await expect(market.distributeRevenue()).to.be.revertedWithCustomError(market, "NothingToDistribute");
     });
   });
 

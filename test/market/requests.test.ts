@@ -149,12 +149,11 @@ describe("RideMarket: requests", function () {
       await expect(market.connect(riders[0]).requestRide(req)).to.emit(market, "RideRequested");
     });
 
-    it("reverts with InvalidRating for a minimum rating above 500", async function () {
+    it("reverts with InvalidMinRating for a minimum rating above 500", async function () {
       const { market, riders } = await loadFixture(deployMarketFixture);
-      // The error carries a 1-5 rating: 501 is reported as 501 / 100 = 5 (see docs/MARKET-TESTS.md).
       await expect(market.connect(riders[0]).requestRide(await requestParams({ minRating: 501 })))
-        .to.be.revertedWithCustomError(market, "InvalidRating")
-        .withArgs(5);
+        .to.be.revertedWithCustomError(market, "InvalidMinRating")
+        .withArgs(501, 500);
     });
 
     it("accepts a minimum rating of exactly 500", async function () {

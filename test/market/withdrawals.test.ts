@@ -46,12 +46,12 @@ describe("RideMarket: withdrawals", function () {
       await expectConserved(f);
     });
 
-    it("reverts with StakeInsufficient beyond the treasury", async function () {
+    it("reverts with TreasuryInsufficient beyond the treasury", async function () {
       const { market, governance, riders, drivers } = await loadFixture(deployMarketFixture);
       await confirmedRide(market, riders[0], drivers[0]);
       await expect(market.connect(governance).withdrawTreasury(governance.address, usd("0.5") + 1n))
-        .to.be.revertedWithCustomError(market, "StakeInsufficient")
-        .withArgs(governance.address, usd("0.5") + 1n, usd("0.5"));
+        .to.be.revertedWithCustomError(market, "TreasuryInsufficient")
+        .withArgs(usd("0.5") + 1n, usd("0.5"));
     });
 
     for (const who of ["deployer", "a driver"] as const) {
