@@ -182,7 +182,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
             while (picked == address(0) && nonce < MAX_DRAW_ATTEMPTS) {
                 address candidate = _pool.draw(uint256(keccak256(abi.encode(seed, disputeId, round, nonce))));
                 ++nonce;
-                if (candidate == address(0)) nonce = MAX_DRAW_ATTEMPTS; // nobody is drawable
+                if (candidate == address(0))
+                    nonce = MAX_DRAW_ATTEMPTS; // nobody is drawable
                 else if (_eligible(disputeId, d, candidate)) picked = candidate;
             }
             if (picked == address(0)) {

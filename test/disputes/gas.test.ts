@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
+import type { SortitionTreeHarness } from "../../typechain-types";
 import { requestRide, ride, usd } from "../fixtures/market";
 import { deployDisputes10Fixture, fulfil, openedDispute } from "../fixtures/disputes";
 
@@ -11,10 +12,10 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
 }
 
 /** Builds the tree to `size` members in batches that fit a block (real inserts, not a shortcut). */
-async function growTo(tree: Awaited<ReturnType<typeof ethers.deployContract>>, from: number, size: number) {
+async function growTo(tree: SortitionTreeHarness, from: number, size: number): Promise<void> {
   const batch = 100; // about 130k gas per insert: a batch stays under the 16.7M transaction cap
   for (let first = from; first < size; first += batch) {
-    await tree.getFunction("fill")(0x1000 + first, Math.min(batch, size - first), { gasLimit: 16_000_000 });
+    await tree.fill(0x1000 + first, Math.min(batch, size - first), { gasLimit: 16_000_000 });
   }
 }
 
