@@ -109,7 +109,6 @@ async function main(): Promise<void> {
     riders: await people(opts.seed, "rider", opts.riders),
     ring: (await people(opts.seed, "ring", 2)) as [HardhatEthersSigner, HardhatEthersSigner],
     keeper: (await people(opts.seed, "keeper", 1))[0],
-    arbiters: await people(opts.seed, "arbiter", 5),
   };
   const tty = process.stdout.isTTY === true;
   const bar = tty

@@ -6,6 +6,7 @@ import { SimClock } from "./clock";
 import type { Rng } from "./rng";
 import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
 import { GasTally, gini } from "./stats";
+import type { CourtDriver } from "./disputes";
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -50,17 +51,8 @@ export interface Suite {
   token: CoopToken;
   market: RideMarket;
   governor: CoopGovernor;
-  /** Dispute paths; absent, disputes are skipped and said so in the report. */
-  disputes?: DisputeDriver;
-}
-
-/** What the simulation needs from the dispute court: open a dispute, settle it, rule it. */
-export interface DisputeDriver {
-  prepare(clock: SimClock, arbiters: HardhatEthersSigner[]): Promise<void>;
-  /** Rider and driver agree on `riderBps`; returns when the ride is resolved. */
-  settle(clock: SimClock, rideId: bigint, opener: Signer, other: Signer, riderBps: number): Promise<void>;
-  /** An arbiter drawn at random rules `riderBps`; returns the arbiter's address. */
-  arbitrate(clock: SimClock, rideId: bigint, opener: Signer, riderBps: number): Promise<string>;
+  /** The dispute court; absent, disputes are skipped and the report says so. */
+  court?: CourtDriver;
 }
 
 export type Outcome =
@@ -109,7 +101,7 @@ export interface SimResult {
   ride: { supply: bigint; earned: bigint; cap: bigint; gini: number; holders: number };
   revenue: { toHolders: bigint; claimed: bigint; toTreasury: bigint };
   ring: { rides: number; feesPaid: bigint; rideEarned: bigint; revenueClaimed: bigint; net: bigint };
-  disputes: { opened: number; settled: number; ruled: number; skipped: boolean };
+  disputes: { opened: number; settled: number; ruled: number; arbiters: number; courtUnaccounted: bigint; skipped: boolean };
   gas: ReturnType<GasTally["rows"]>;
   gasPerRide: { happyPath: number; silentRider: number };
   conservation: { marketBalance: bigint; owedByLedger: bigint; owedBySum: bigint; difference: bigint };
@@ -142,6 +134,7 @@ export class Simulation {
   private driven = 0;
   private requested = 0;
   private disputesOpened = 0;
+  private arbitersSeated = 0;
   private readonly happyPathGas: bigint[] = [];
   private readonly silentPathGas: bigint[] = [];
   private readonly clock: SimClock;
@@ -157,7 +150,6 @@ export class Simulation {
       riders: HardhatEthersSigner[];
       ring: [HardhatEthersSigner, HardhatEthersSigner];
       keeper: HardhatEthersSigner;
-      arbiters: HardhatEthersSigner[];
     },
     provider: ConstructorParameters<typeof SimClock>[0],
     startTime: number,
@@ -171,6 +163,7 @@ export class Simulation {
     const { rides, days } = this.opts;
     const interval = (days * DAY) / rides;
     const voteAt = Math.floor(rides / 2);
+    const seatAt = Math.floor(rides / 10);
     const ringEvery = this.opts.ringRides > 0 ? Math.max(1, Math.floor(rides / this.opts.ringRides)) : 0;
     let ringDone = 0;
     const ring = { feesPaid: 0n, rideEarned: 0n };
@@ -180,6 +173,12 @@ export class Simulation {
       await this.runDue();
       await this.dailyChores();
       if (i === voteAt) await this.feeVote();
+      if (i === seatAt && this.suite.court !== undefined) {
+        this.arbitersSeated = await this.suite.court.seatArbiters(
+          this.clock,
+          this.drivers.slice(0, 10).map((d) => d.signer),
+        );
+      }
       await this.oneRide();
       if (ringEvery > 0 && i % ringEvery === 0 && ringDone < this.opts.ringRides) {
         const r = await this.ringRide();
@@ -204,12 +203,12 @@ export class Simulation {
       ...this.accounts.drivers,
       ...this.accounts.riders,
       ...this.accounts.ring,
-      ...this.accounts.arbiters,
     ];
     for (const who of everyone) {
       await this.clock.send("tusd.faucet", () => tusd.connect(who).faucet(1_000_000_000n));
       await this.clock.send("tusd.approve", () => tusd.connect(who).approve(marketAddress, (1n << 255n) - 1n));
     }
+    await this.suite.court?.approveCourt(this.clock, [...this.accounts.riders, ...this.accounts.drivers]);
     const stake = (await market.parameters())[1].minStake * 2n;
     for (const signer of [...this.accounts.drivers, this.accounts.ring[1]]) {
       await this.clock.send("market.registerDriver", () => market.connect(signer).registerDriver(stake));
@@ -321,7 +320,7 @@ export class Simulation {
       gasParts.push(await this.clock.send("market.startRide", () => market.connect(d).startRide(id)));
       this.clock.advance(8 * 60 + this.rng.int(20 * 60));
       driver.position = to;
-      if (within(r.dispute) && this.suite.disputes !== undefined) {
+      if (within(r.dispute) && this.suite.court !== undefined) {
         await this.dispute(id, rider, driver, agreed);
       } else if (within(r.forget)) {
         const completeGas = await this.clock.send("market.completeRide", () => market.connect(d).completeRide(id));
@@ -390,16 +389,26 @@ export class Simulation {
     this.driven++;
   }
 
+  /**
+   * The rider disputes a started ride. Half the time the two settle on a split; otherwise (once
+   * arbiters are staked) a randomly drawn arbiter rules and the keeper executes the ruling after
+   * the appeal window.
+   */
   private async dispute(id: bigint, rider: HardhatEthersSigner, driver: DriverState, fare: bigint): Promise<void> {
-    const disputes = this.suite.disputes!;
+    const court = this.suite.court!;
     this.disputesOpened++;
     const riderBps = this.rng.pick([2_500, 5_000, 7_500, 10_000]);
-    if (this.rng.chance(0.5)) {
-      await disputes.settle(this.clock, id, rider, driver.signer, riderBps);
+    const disputeId = await court.open(this.clock, id, rider);
+    if (!court.canArbitrate || this.rng.chance(0.5)) {
+      await court.settle(this.clock, disputeId, rider, driver.signer, riderBps);
       this.outcomes.disputeSettled++;
     } else {
-      await disputes.arbitrate(this.clock, id, rider, riderBps);
-      this.outcomes.disputeRuled++;
+      driver.busyUntil = this.clock.now;
+      const { due } = await court.arbitrate(this.clock, disputeId, riderBps);
+      this.defer(due, async () => {
+        await court.execute(this.clock, disputeId);
+        this.outcomes.disputeRuled++;
+      });
     }
     const driverShare = (fare * BigInt(10_000 - riderBps)) / 10_000n;
     driver.earned += driverShare;
@@ -580,13 +589,17 @@ export class Simulation {
     const totals = await market.totals();
     const marketBalance = await tusd.balanceOf(await market.getAddress());
     let owedBySum = totals.holdersPending + totals.treasuryPending;
-    const everyone = [...people, keeper, ...this.accounts.arbiters];
+    const everyone = [...people, keeper];
     for (const who of everyone) {
       owedBySum += (await market.getAccount(who.address)).stake + (await market.creditOf(who.address));
     }
+    let courtUnaccounted = 0n;
     const governance = await market.governance();
     owedBySum += await market.creditOf(governance);
-    if (this.suite.disputes !== undefined) owedBySum += await market.creditOf(await market.court());
+    if (this.suite.court !== undefined) {
+      await this.suite.court.withdrawAll(this.clock, everyone);
+      courtUnaccounted = await this.suite.court.unaccounted(everyone);
+    }
 
     const supply = await token.totalSupply();
     const balances: bigint[] = [];
@@ -636,7 +649,9 @@ export class Simulation {
         opened: this.disputesOpened,
         settled: this.outcomes.disputeSettled,
         ruled: this.outcomes.disputeRuled,
-        skipped: this.suite.disputes === undefined,
+        arbiters: this.arbitersSeated,
+        courtUnaccounted,
+        skipped: this.suite.court === undefined,
       },
       gas: this.gas.rows(),
       gasPerRide: { happyPath: mean(this.happyPathGas), silentRider: mean(this.silentPathGas) },
