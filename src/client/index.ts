@@ -5,3 +5,4 @@ export * from "./format";
 export * from "./location";
 export * from "./params";
 export * from "./rides-store";
+export * from "./verify";
