@@ -5,3 +5,4 @@ import "./rider";
 import "./driver";
 import "./ride";
 import "./keeper";
+import "./gov";

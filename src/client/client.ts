@@ -1,5 +1,7 @@
 import {
+  encodeBytes32String,
   getAddress,
+  id,
   hexlify,
   randomBytes,
   Signature,
@@ -11,7 +13,11 @@ import {
   type Signer,
 } from "ethers";
 import {
+  CoopGovernor__factory,
   CoopToken__factory,
+  TimelockController__factory,
+  type CoopGovernor,
+  type TimelockController,
   ERC20Permit__factory,
   RideMarket__factory,
   TestUSD__factory,
@@ -27,6 +33,7 @@ import type { Deployment } from "./deployment";
 import { explainError, RIDE_STATES, type ErrorContext, type RideStateName } from "./errors";
 import { formatAmount, formatTime, parseAmount, type TokenUnit } from "./format";
 import type { Place } from "./location";
+import { MARKET_PARAMETERS, type ParamChange } from "./params";
 
 /** A mined transaction as a person (and --json) sees it. */
 export interface TxResult {
@@ -128,6 +135,27 @@ export interface RequestResult {
   txs: TxResult[];
 }
 
+/** The calls of a governance proposal. */
+export interface Proposal {
+  targets: string[];
+  values: bigint[];
+  calldatas: string[];
+}
+
+export interface ProposalView extends Proposal {
+  proposalId: bigint;
+  proposer: string;
+  description: string;
+  state: string;
+  snapshot: bigint;
+  deadline: bigint;
+  eta: bigint;
+  votes: { for: bigint; against: bigint; abstain: bigint };
+}
+
+/** IGovernor.ProposalState, in order. */
+export const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
+
 const ARRIVED = 1;
 const RIDER_RATED = 2;
 const DRIVER_RATED = 4;
@@ -141,6 +169,8 @@ export class RideCoopClient {
   readonly market: RideMarket;
   readonly token: CoopToken;
   readonly fare: ERC20Permit;
+  readonly governor: CoopGovernor;
+  readonly timelock: TimelockController;
   readonly provider: Provider;
   readonly fareUnit: TokenUnit;
   readonly rideUnit: TokenUnit;
@@ -156,6 +186,8 @@ export class RideCoopClient {
     this.market = RideMarket__factory.connect(deployment.contracts.RideMarket.address, signer);
     this.token = CoopToken__factory.connect(deployment.contracts.CoopToken.address, signer);
     this.fare = ERC20Permit__factory.connect(deployment.fareToken.address, signer);
+    this.governor = CoopGovernor__factory.connect(deployment.contracts.CoopGovernor.address, signer);
+    this.timelock = TimelockController__factory.connect(deployment.contracts.Timelock.address, signer);
     this.fareUnit = { symbol: deployment.fareToken.symbol, decimals: deployment.fareToken.decimals };
     this.rideUnit = { symbol: deployment.rideToken.symbol, decimals: deployment.rideToken.decimals };
     this.logChunk = options.logChunk ?? 1_000_000;
@@ -654,6 +686,107 @@ export class RideCoopClient {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ voter
+
+  /** Delegates the caller's RIDE votes to `to` (default: itself). */
+  async delegate(to?: string): Promise<TxResult> {
+    const target = to === undefined ? await this.address() : getAddress(to);
+    return this.send("delegate", () => this.token.delegate(target));
+  }
+
+  /** Every market parameter with its value and hard bounds, and the governor's settings. */
+  async governedParameters(): Promise<{
+    market: { name: string; value: bigint; min: bigint; max: bigint }[];
+    governor: Record<string, bigint>;
+  }> {
+    const market = await Promise.all(
+      Object.keys(MARKET_PARAMETERS).map(async (name) => {
+        const [value, min, max] = await this.market.parameter(encodeBytes32String(name));
+        return { name, value, min, max };
+      }),
+    );
+    const now = await this.now();
+    const [votingDelay, votingPeriod, proposalThreshold, quorum, timelockDelay] = await Promise.all([
+      this.governor.votingDelay(),
+      this.governor.votingPeriod(),
+      this.governor.proposalThreshold(),
+      this.governor.quorum(now - 1n),
+      this.timelock.getMinDelay(),
+    ]);
+    return { market, governor: { votingDelay, votingPeriod, proposalThreshold, quorum, timelockDelay } };
+  }
+
+  /** The calls a parameter proposal makes: one `setParameter` on the market per change. */
+  proposalCalls(changes: ParamChange[]): Proposal {
+    const target = this.deployment.contracts.RideMarket.address;
+    return {
+      targets: changes.map(() => target),
+      values: changes.map(() => 0n),
+      calldatas: changes.map((c) => this.market.interface.encodeFunctionData("setParameter", [c.key, c.value])),
+    };
+  }
+
+  /** Proposes parameter changes; returns the proposal id. */
+  async propose(changes: ParamChange[], description: string): Promise<{ proposalId: bigint; tx: TxResult }> {
+    const p = this.proposalCalls(changes);
+    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(description));
+    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, description));
+    return { proposalId, tx };
+  }
+
+  /** Every proposal from ProposalCreated events, with its state, votes and deadlines. */
+  async proposals(): Promise<ProposalView[]> {
+    const logs = await this.events(this.governor.filters.ProposalCreated(), this.governor);
+    return Promise.all(
+      logs.map(async (l) => {
+        const a = l.args;
+        const [state, [against, forVotes, abstain], deadline, eta] = await Promise.all([
+          this.governor.state(a.proposalId),
+          this.governor.proposalVotes(a.proposalId),
+          this.governor.proposalDeadline(a.proposalId),
+          this.governor.proposalEta(a.proposalId),
+        ]);
+        return {
+          proposalId: a.proposalId,
+          proposer: a.proposer,
+          description: a.description,
+          state: PROPOSAL_STATES[Number(state)] ?? `state ${state}`,
+          targets: [...a.targets],
+          values: [...a.values],
+          calldatas: [...a.calldatas],
+          snapshot: a.voteStart,
+          deadline,
+          eta,
+          votes: { for: forVotes, against, abstain },
+        };
+      }),
+    );
+  }
+
+  async proposal(proposalId: bigint): Promise<ProposalView> {
+    const found = (await this.proposals()).find((p) => p.proposalId === proposalId);
+    if (found === undefined) throw new Error(`there is no proposal ${proposalId} (gov:proposals lists them)`);
+    return found;
+  }
+
+  async vote(proposalId: bigint, support: 0 | 1 | 2, reason?: string): Promise<TxResult> {
+    return this.send("vote", () =>
+      reason === undefined || reason === ""
+        ? this.governor.castVote(proposalId, support)
+        : this.governor.castVoteWithReason(proposalId, support, reason),
+    );
+  }
+
+  async queue(proposalId: bigint): Promise<TxResult> {
+    const p = await this.proposal(proposalId);
+    return this.send("queue", () => this.governor.queue(p.targets, p.values, p.calldatas, id(p.description)));
+  }
+
+  async execute(proposalId: bigint): Promise<TxResult> {
+    const p = await this.proposal(proposalId);
+    return this.send("execute", () => this.governor.execute(p.targets, p.values, p.calldatas, id(p.description)));
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,5 +1,11 @@
 import { decodeBytes32String, Interface, type ErrorFragment, type InterfaceAbi, type Result } from "ethers";
-import { CoopToken__factory, RideMarket__factory, TestUSD__factory } from "../../typechain-types";
+import {
+  CoopGovernor__factory,
+  CoopToken__factory,
+  RideMarket__factory,
+  TestUSD__factory,
+  TimelockController__factory,
+} from "../../typechain-types";
 
 /** The ride states, in the order of IRideMarket.RideState. */
 export const RIDE_STATES = [
@@ -36,6 +42,13 @@ export const RAW_CONTEXT: ErrorContext = {
   ride: (a) => `${a} wei RIDE`,
   time: (t) => new Date(Number(t) * 1000).toISOString(),
 };
+
+/** IGovernor.ProposalState names, for the governor's state bitmaps. */
+const PROPOSAL_STATE_NAMES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
+const proposalState = (v: bigint): string => PROPOSAL_STATE_NAMES[Number(v)] ?? `state ${v}`;
+const stateBitmap = (bits: string, names: string[]): string =>
+  names.filter((_, i) => (BigInt(bits) >> BigInt(i)) & 1n).join(" or ") || "none";
+const OPERATION_STATES = ["Unset", "Waiting", "Ready", "Done"];
 
 const state = (v: bigint): string => RIDE_STATES[Number(v)] ?? `state ${v}`;
 const e = (sentence: string, hint: string): Explanation => ({ sentence, hint });
@@ -188,12 +201,63 @@ const EXPLANATIONS: Record<string, Explain> = {
     e(`a faucet draw of ${c.fare(req)} is above the ${c.fare(max)} per call`, `ask for at most ${c.fare(max)}`),
   FaucetCooldown: ([who, left]) =>
     e(`${who} drew from the faucet less than a day ago`, `try again in ${Math.ceil(Number(left) / 60)} minutes`),
+  // ------------------------------------------------------------ CoopGovernor and the timelock
+  GovernorSettingOutOfBounds: ([n, v, min, max]) =>
+    e(`${name32(n)} = ${v} is outside its hard bound ${min} .. ${max}`, "propose a value within the bound"),
+  GovernorAlreadyCastVote: ([voter]) => e(`${voter} already voted on this proposal`, "a vote cannot be changed"),
+  GovernorAlreadyQueuedProposal: ([id]) => e(`proposal ${id} is already queued`, "execute it after the timelock delay"),
+  GovernorDisabledDeposit: () => e("the governor takes no deposits", "send nothing to it"),
+  GovernorInsufficientProposerVotes: ([who, votes, threshold], c) =>
+    e(
+      `${who} has ${c.ride(votes)} of votes, the proposal threshold is ${c.ride(threshold)}`,
+      "earn or receive more RIDE and delegate it (gov:delegate); votes count from the next second",
+    ),
+  GovernorInvalidProposalLength: ([t, c, v]) =>
+    e(`a proposal with ${t} targets, ${c} calldatas and ${v} values`, "give at least one change, all lists equal"),
+  GovernorInvalidQuorumFraction: ([n, d]) => e(`a quorum of ${n}/${d} is invalid`, "choose a fraction below 1"),
+  GovernorInvalidSignature: ([voter]) => e(`the vote signature of ${voter} is invalid`, "sign again"),
+  GovernorInvalidVoteParams: () => e("vote parameters are not supported", "vote with gov:vote"),
+  GovernorInvalidVoteType: () => e("that is not a vote type", "vote for, against or abstain"),
+  GovernorInvalidVotingPeriod: ([p]) => e(`a voting period of ${p} is invalid`, "choose a period above zero"),
+  GovernorNonexistentProposal: ([id]) => e(`there is no proposal ${id}`, "gov:proposals lists them"),
+  GovernorOnlyExecutor: ([a]) => e(`${a} is not the governor's executor (the timelock)`, "this passes only by a vote"),
+  GovernorPreventLateQuorumVoteExtensionTooLarge: ([v, max]) =>
+    e(`a late-quorum extension of ${v}s exceeds ${max}s`, "choose a shorter extension"),
+  GovernorProposalQueueingFailed: ([id]) => e(`proposal ${id} could not be queued`, "check the timelock's roles"),
+  GovernorProposalQueueingNotRequired: ([id]) => e(`proposal ${id} needs no queueing`, "execute it directly"),
+  GovernorRestrictedProposer: ([a]) => e(`${a} may not submit this proposal`, "propose from the account named in it"),
+  GovernorUnableToCancel: ([id, a]) => e(`${a} cannot cancel proposal ${id}`, "only the proposer, and only while Pending"),
+  GovernorUnexpectedProposalState: ([id, cur, expected]) =>
+    e(
+      `proposal ${id} is ${proposalState(cur)}, expected ${stateBitmap(expected, PROPOSAL_STATE_NAMES)}`,
+      "gov:proposals shows each proposal's state and deadlines: vote while Active, queue when Succeeded, execute when Queued and the delay passed",
+    ),
+  FailedCall: () => e("a call from the contract failed without a reason", "check the target and the calldata"),
+  AccessControlBadConfirmation: () => e("a role can only be renounced by its holder", "renounce from that account"),
+  AccessControlUnauthorizedAccount: ([a, role]) =>
+    e(`${a} lacks the role ${role}`, "only the governor proposes to the timelock; go through gov:propose"),
+  TimelockInsufficientDelay: ([d, min]) => e(`a delay of ${d}s is below the minimum ${min}s`, "wait the full delay"),
+  TimelockInvalidOperationLength: ([t, p, v]) =>
+    e(`an operation with ${t} targets, ${p} payloads and ${v} values`, "all lists must have the same length"),
+  TimelockUnauthorizedCaller: ([a]) => e(`${a} may not call the timelock here`, "only the timelock itself may"),
+  TimelockUnexecutedPredecessor: ([p]) => e(`the predecessor ${p} has not run`, "execute it first"),
+  TimelockUnexpectedOperationState: ([op, expected]) =>
+    e(
+      `timelock operation ${op} is not ${stateBitmap(expected, OPERATION_STATES)}`,
+      "a queued proposal waits for the timelock delay (gov:proposals shows when it is ready)",
+    ),
   // ------------------------------------------------------------ built-in
   Error: ([message]) => e(`reverted: ${message}`, "see the message"),
   Panic: ([code]) => e(`panicked with code 0x${BigInt(code).toString(16)}`, "report this as a bug, with the command"),
 };
 
-const ABIS: InterfaceAbi[] = [RideMarket__factory.abi, CoopToken__factory.abi, TestUSD__factory.abi];
+const ABIS: InterfaceAbi[] = [
+  RideMarket__factory.abi,
+  CoopToken__factory.abi,
+  TestUSD__factory.abi,
+  CoopGovernor__factory.abi,
+  TimelockController__factory.abi,
+];
 
 let errorsInterface: Interface | undefined;
 
