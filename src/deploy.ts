@@ -49,7 +49,8 @@ export async function staleReason(d: Deployment, provider: Provider): Promise<st
   const { chainId } = await provider.getNetwork();
   if (Number(chainId) !== d.chainId) return `the file is for chain ${d.chainId}, the node is chain ${chainId}`;
   const block = await provider.getBlock(d.blockNumber);
-  if (block === null || block.hash !== d.blockHash) return `block ${d.blockNumber} is not the one deployed in (the chain was reset)`;
+  if (block === null || block.hash !== d.blockHash)
+    return `block ${d.blockNumber} is not the one deployed in (the chain was reset)`;
   for (const [name, record] of Object.entries(d.contracts)) {
     if ((await provider.getCode((record as ContractRecord).address)) === "0x") return `${name} has no code`;
   }
@@ -88,7 +89,11 @@ function ignitionParameters(config: NetworkConfig, fareToken: string, fareDecima
       confirmWindow: m.confirmWindow,
       rideWindow: m.rideWindow,
     },
-    marketAmounts: { minStake: fare(m.minStake), cancellationFee: fare(m.cancellationFee), noShowPenalty: fare(m.noShowPenalty) },
+    marketAmounts: {
+      minStake: fare(m.minStake),
+      cancellationFee: fare(m.cancellationFee),
+      noShowPenalty: fare(m.noShowPenalty),
+    },
     rewardCaps: { pairFareCap: fare(m.pairFareCap), driverFareCap: fare(m.driverFareCap) },
     timelockDelay: g.timelockDelay,
     votingDelay: g.votingDelay,
@@ -113,7 +118,10 @@ function stringify(o: Record<string, unknown>): Record<string, string> {
  * Deploys the suite with Ignition (or finds the live deployment and does nothing), checks the
  * wiring on chain and writes deployments/<network>.json.
  */
-export async function deployRideCoop(hre: HardhatRuntimeEnvironment, opts: { fresh?: boolean } = {}): Promise<DeployResult> {
+export async function deployRideCoop(
+  hre: HardhatRuntimeEnvironment,
+  opts: { fresh?: boolean } = {},
+): Promise<DeployResult> {
   const root = hre.config.paths.root;
   const network = hre.network.name;
   const config = networkConfig(network);
@@ -128,7 +136,13 @@ export async function deployRideCoop(hre: HardhatRuntimeEnvironment, opts: { fre
     const stale = await staleReason(existing, provider);
     if (stale === undefined) {
       const checks = await verifyWiring(existing, provider);
-      return { deployment: existing, deployed: false, checks, file, notes: ["already deployed; nothing to do (--fresh redeploys)"] };
+      return {
+        deployment: existing,
+        deployed: false,
+        checks,
+        file,
+        notes: ["already deployed; nothing to do (--fresh redeploys)"],
+      };
     }
     if (!config.local) {
       throw new Error(`${path.relative(root, file)} does not match ${network}: ${stale}. Redeploy with --fresh.`);
@@ -176,7 +190,10 @@ export async function deployRideCoop(hre: HardhatRuntimeEnvironment, opts: { fre
   };
   const firstBlock = Math.min(
     ...(await Promise.all(
-      Object.values(contracts).map(async (r: ContractRecord) => (await provider.getTransactionReceipt(r.transactionHash))?.blockNumber ?? startBlock),
+      Object.values(contracts).map(
+        async (r: ContractRecord) =>
+          (await provider.getTransactionReceipt(r.transactionHash))?.blockNumber ?? startBlock,
+      ),
     )),
   );
   const block = await provider.getBlock(firstBlock);
@@ -208,7 +225,10 @@ export async function deployRideCoop(hre: HardhatRuntimeEnvironment, opts: { fre
     },
   };
   for (const [name, r] of Object.entries(contracts)) {
-    if (!/^0x[0-9a-f]{64}$/.test((r as ContractRecord).transactionHash) || /^0x0+$/.test((r as ContractRecord).transactionHash)) {
+    if (
+      !/^0x[0-9a-f]{64}$/.test((r as ContractRecord).transactionHash) ||
+      /^0x0+$/.test((r as ContractRecord).transactionHash)
+    ) {
       throw new Error(`no creation transaction found for ${name} in blocks ${startBlock}..${endBlock}`);
     }
   }

@@ -9,10 +9,10 @@ interface DeployArgs extends CommonArgs {
 }
 
 roleTask(
-  task("deploy", "Deploys the RideCoop suite with Ignition, verifies the wiring, writes deployments/<network>.json").addFlag(
-    "fresh",
-    "Redeploy even when a live deployment exists",
-  ),
+  task(
+    "deploy",
+    "Deploys the RideCoop suite with Ignition, verifies the wiring, writes deployments/<network>.json",
+  ).addFlag("fresh", "Redeploy even when a live deployment exists"),
   async (args: DeployArgs, hre: HardhatRuntimeEnvironment) => {
     const result = await deployRideCoop(hre, { fresh: args.fresh });
     const d = result.deployment;
@@ -22,7 +22,10 @@ roleTask(
       [
         ...result.notes,
         `${result.deployed ? "Deployed" : "Found"} RideCoop on ${d.network} (chain ${d.chainId}) from block ${d.blockNumber}, commit ${d.commit}`,
-        ...Object.entries(d.contracts).map(([name, r]: [string, { address: string; transactionHash: string }]) => `  ${name.padEnd(13)} ${r.address}  tx ${r.transactionHash}`),
+        ...Object.entries(d.contracts).map(
+          ([name, r]: [string, { address: string; transactionHash: string }]) =>
+            `  ${name.padEnd(13)} ${r.address}  tx ${r.transactionHash}`,
+        ),
         `  fare token    ${d.fareToken.address} (${d.fareToken.symbol}, ${d.fareToken.decimals} decimals)`,
         `Wiring verified on chain: ${result.checks.length} checks passed`,
         `Wrote ${rel}`,

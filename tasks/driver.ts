@@ -101,41 +101,69 @@ roleTask(
     const fare = client.parseFare(args.fare, "fare");
     const ttl = parseDuration(args.expires, "expires");
     const tx = await client.offer(rideId, fare, ttl);
-    report(args, [`Offered ${client.formatFare(fare)} on ride ${rideId}`, txLine(tx)], { rideId, fare, tx: txJson(tx) });
+    report(args, [`Offered ${client.formatFare(fare)} on ride ${rideId}`, txLine(tx)], {
+      rideId,
+      fare,
+      tx: txJson(tx),
+    });
     return { rideId, tx };
   },
 );
 
 /** The one-ride steps: same shape, different call. */
 const steps: [string, string, string, (c: RideCoopClient, id: bigint) => Promise<TxResult>][] = [
-  ["driver:arrived", "Marks arrival at the pickup (starts the rider's no-show window)", "arrived at the pickup", (c, id) => c.arrived(id)],
+  [
+    "driver:arrived",
+    "Marks arrival at the pickup (starts the rider's no-show window)",
+    "arrived at the pickup",
+    (c, id) => c.arrived(id),
+  ],
   ["driver:pickup", "Marks the pickup: the ride starts", "started", (c, id) => c.pickup(id)],
-  ["driver:complete", "Marks the drop-off when the rider did not confirm (starts the confirmation window)", "completed", (c, id) => c.complete(id)],
-  ["driver:no-show", "Cancels after the rider did not come within the no-show window (the fee is yours)", "cancelled as a rider no-show", (c, id) => c.riderNoShow(id)],
+  [
+    "driver:complete",
+    "Marks the drop-off when the rider did not confirm (starts the confirmation window)",
+    "completed",
+    (c, id) => c.complete(id),
+  ],
+  [
+    "driver:no-show",
+    "Cancels after the rider did not come within the no-show window (the fee is yours)",
+    "cancelled as a rider no-show",
+    (c, id) => c.riderNoShow(id),
+  ],
 ];
 for (const [name, description, done, step] of steps) {
-  roleTask(task(name, description).addParam("ride", "Ride id"), async (args: RideArgs, hre: HardhatRuntimeEnvironment) => {
-    const client = await clientFor(hre, args);
-    const rideId = parseRideId(args.ride);
-    const tx = await step(client, rideId);
-    report(args, [`Ride ${rideId} ${done}`, txLine(tx)], { rideId, tx: txJson(tx) });
-    return { rideId, tx };
-  });
+  roleTask(
+    task(name, description).addParam("ride", "Ride id"),
+    async (args: RideArgs, hre: HardhatRuntimeEnvironment) => {
+      const client = await clientFor(hre, args);
+      const rideId = parseRideId(args.ride);
+      const tx = await step(client, rideId);
+      report(args, [`Ride ${rideId} ${done}`, txLine(tx)], { rideId, tx: txJson(tx) });
+      return { rideId, tx };
+    },
+  );
 }
 
-roleTask(task("driver:claim", "Mints your accrued RIDE (one call for all rides)"), async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
-  const client = await clientFor(hre, args);
-  const me = await client.address();
-  const accrued = (await client.market.rewardsOf(me)).accrued;
-  const tx = await client.claimRewards();
-  const [balance, votes] = await Promise.all([client.token.balanceOf(me), client.token.getVotes(me)]);
-  report(
-    args,
-    [`Claimed ${client.formatRide(accrued)}; you hold ${client.formatRide(balance)} with ${client.formatRide(votes)} of votes`, txLine(tx)],
-    { claimed: accrued, balance, votes, tx: txJson(tx) },
-  );
-  return { claimed: accrued, tx };
-});
+roleTask(
+  task("driver:claim", "Mints your accrued RIDE (one call for all rides)"),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const me = await client.address();
+    const accrued = (await client.market.rewardsOf(me)).accrued;
+    const tx = await client.claimRewards();
+    const [balance, votes] = await Promise.all([client.token.balanceOf(me), client.token.getVotes(me)]);
+    report(
+      args,
+      [
+        `Claimed ${client.formatRide(accrued)}; you hold ${client.formatRide(balance)} with ${client.formatRide(votes)} of votes`,
+        txLine(tx),
+      ],
+      { claimed: accrued, balance, votes, tx: txJson(tx) },
+    );
+    return { claimed: accrued, tx };
+  },
+);
 
 interface UnstakeArgs extends CommonArgs {
   amount?: string;
@@ -148,17 +176,24 @@ roleTask(
     .addFlag("all", "Deregister and withdraw the whole stake"),
   async (args: UnstakeArgs, hre: HardhatRuntimeEnvironment) => {
     if (args.all === (args.amount !== undefined)) {
-      throw new InputError(args.all ? "all" : "amount", "give either --amount <stake> or --all, not both and not neither");
+      throw new InputError(
+        args.all ? "all" : "amount",
+        "give either --amount <stake> or --all, not both and not neither",
+      );
     }
     const client = await clientFor(hre, args);
     const before = (await client.market.getAccount(await client.address())).stake;
     const tx = await client.unstake(args.all ? "all" : client.parseFare(args.amount as string, "amount"));
     const after = (await client.market.getAccount(await client.address())).stake;
-    report(args, [`Withdrew ${client.formatFare(before - after)} of stake; ${client.formatFare(after)} left`, txLine(tx)], {
-      withdrawn: before - after,
-      stake: after,
-      tx: txJson(tx),
-    });
+    report(
+      args,
+      [`Withdrew ${client.formatFare(before - after)} of stake; ${client.formatFare(after)} left`, txLine(tx)],
+      {
+        withdrawn: before - after,
+        stake: after,
+        tx: txJson(tx),
+      },
+    );
     return { withdrawn: before - after, tx };
   },
 );

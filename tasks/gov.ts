@@ -14,31 +14,38 @@ roleTask(
     const client = await clientFor(hre, args);
     const tx = await client.delegate(args.to === undefined ? undefined : parseAddress(args.to, "to"));
     const votes = await client.token.getVotes(args.to ?? (await client.address()));
-    report(args, [`Delegated; the delegate now has ${client.formatRide(votes)} of votes`, txLine(tx)], { votes, tx: txJson(tx) });
+    report(args, [`Delegated; the delegate now has ${client.formatRide(votes)} of votes`, txLine(tx)], {
+      votes,
+      tx: txJson(tx),
+    });
     return { votes, tx };
   },
 );
 
-roleTask(task("gov:params", "Shows every governed parameter with its hard bounds, and the governor's settings"), async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
-  const client = await clientFor(hre, args);
-  const p = await client.governedParameters();
-  const units = { fare: client.fareUnit, ride: client.rideUnit };
-  const g = p.governor;
-  report(
-    args,
-    [
-      "Market parameters (value, bounds):",
-      ...p.market.map(
-        (m) => `  ${m.name.padEnd(16)} ${formatParam(m.name, m.value, units).padEnd(14)} [${formatParam(m.name, m.min, units)} .. ${formatParam(m.name, m.max, units)}]`,
-      ),
-      "Governance:",
-      `  voting delay ${formatDuration(g.votingDelay)}, voting period ${formatDuration(g.votingPeriod)}, timelock delay ${formatDuration(g.timelockDelay)}`,
-      `  proposal threshold ${client.formatRide(g.proposalThreshold)}, quorum now ${client.formatRide(g.quorum)}`,
-    ],
-    p,
-  );
-  return p;
-});
+roleTask(
+  task("gov:params", "Shows every governed parameter with its hard bounds, and the governor's settings"),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const p = await client.governedParameters();
+    const units = { fare: client.fareUnit, ride: client.rideUnit };
+    const g = p.governor;
+    report(
+      args,
+      [
+        "Market parameters (value, bounds):",
+        ...p.market.map(
+          (m) =>
+            `  ${m.name.padEnd(16)} ${formatParam(m.name, m.value, units).padEnd(14)} [${formatParam(m.name, m.min, units)} .. ${formatParam(m.name, m.max, units)}]`,
+        ),
+        "Governance:",
+        `  voting delay ${formatDuration(g.votingDelay)}, voting period ${formatDuration(g.votingPeriod)}, timelock delay ${formatDuration(g.timelockDelay)}`,
+        `  proposal threshold ${client.formatRide(g.proposalThreshold)}, quorum now ${client.formatRide(g.quorum)}`,
+      ],
+      p,
+    );
+    return p;
+  },
+);
 
 interface ProposeArgs extends CommonArgs {
   set: string;
@@ -47,7 +54,10 @@ interface ProposeArgs extends CommonArgs {
 }
 
 roleTask(
-  task("gov:propose", "Proposes parameter changes: --set fee=3% (more: --set fee=3%,pickup=10m or extra name=value words)")
+  task(
+    "gov:propose",
+    "Proposes parameter changes: --set fee=3% (more: --set fee=3%,pickup=10m or extra name=value words)",
+  )
     .addParam("set", "name=value[,name=value...]: fee=3%, pickupWindow=10m, minStake=60 ...")
     .addParam("description", "What and why, shown to voters")
     .addOptionalVariadicPositionalParam("more", "More name=value changes", []),
@@ -74,30 +84,34 @@ roleTask(
   },
 );
 
-roleTask(task("gov:proposals", "Lists proposals with state, votes and deadlines"), async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
-  const client = await clientFor(hre, args);
-  const [list, now] = await Promise.all([client.proposals(), client.now()]);
-  report(
-    args,
-    list.length === 0
-      ? ["No proposals yet"]
-      : list.flatMap((p) => [
-          `${p.proposalId}`,
-          `  ${p.state}: ${p.description}`,
-          `  for ${client.formatRide(p.votes.for)}, against ${client.formatRide(p.votes.against)}, abstain ${client.formatRide(p.votes.abstain)}`,
-          `  vote from ${formatTime(p.snapshot, now)} until ${formatTime(p.deadline, now)}${p.eta > 0n ? `; executable ${formatTime(p.eta, now)}` : ""}`,
-        ]),
-    list,
-  );
-  return list;
-});
+roleTask(
+  task("gov:proposals", "Lists proposals with state, votes and deadlines"),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const [list, now] = await Promise.all([client.proposals(), client.now()]);
+    report(
+      args,
+      list.length === 0
+        ? ["No proposals yet"]
+        : list.flatMap((p) => [
+            `${p.proposalId}`,
+            `  ${p.state}: ${p.description}`,
+            `  for ${client.formatRide(p.votes.for)}, against ${client.formatRide(p.votes.against)}, abstain ${client.formatRide(p.votes.abstain)}`,
+            `  vote from ${formatTime(p.snapshot, now)} until ${formatTime(p.deadline, now)}${p.eta > 0n ? `; executable ${formatTime(p.eta, now)}` : ""}`,
+          ]),
+      list,
+    );
+    return list;
+  },
+);
 
 interface ProposalArgs extends CommonArgs {
   proposal: string;
 }
 
 function parseProposalId(text: string): bigint {
-  if (!/^\d+$/.test(text.trim())) throw new InputError("proposal", `"${text}" is not a proposal id (gov:proposals lists them)`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new InputError("proposal", `"${text}" is not a proposal id (gov:proposals lists them)`);
   return BigInt(text.trim());
 }
 
@@ -136,17 +150,23 @@ for (const [name, description, verb] of [
   ["gov:queue", "Queues a succeeded proposal in the timelock", "queued"],
   ["gov:execute", "Executes a queued proposal after the timelock delay", "executed"],
 ] as const) {
-  roleTask(task(name, description).addParam("proposal", "Proposal id"), async (args: ProposalArgs, hre: HardhatRuntimeEnvironment) => {
-    const client = await clientFor(hre, args);
-    const proposalId = parseProposalId(args.proposal);
-    const tx = verb === "queued" ? await client.queue(proposalId) : await client.execute(proposalId);
-    const p = await client.proposal(proposalId);
-    const now = await client.now();
-    report(
-      args,
-      [`Proposal ${proposalId} ${verb}${verb === "queued" ? `; executable ${formatTime(p.eta, now)}` : ""}`, txLine(tx)],
-      { proposalId, state: p.state, eta: p.eta, tx: txJson(tx) },
-    );
-    return { proposalId, tx };
-  });
+  roleTask(
+    task(name, description).addParam("proposal", "Proposal id"),
+    async (args: ProposalArgs, hre: HardhatRuntimeEnvironment) => {
+      const client = await clientFor(hre, args);
+      const proposalId = parseProposalId(args.proposal);
+      const tx = verb === "queued" ? await client.queue(proposalId) : await client.execute(proposalId);
+      const p = await client.proposal(proposalId);
+      const now = await client.now();
+      report(
+        args,
+        [
+          `Proposal ${proposalId} ${verb}${verb === "queued" ? `; executable ${formatTime(p.eta, now)}` : ""}`,
+          txLine(tx),
+        ],
+        { proposalId, state: p.state, eta: p.eta, tx: txJson(tx) },
+      );
+      return { proposalId, tx };
+    },
+  );
 }

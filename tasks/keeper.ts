@@ -20,7 +20,13 @@ roleTask(
       const [work, now] = await Promise.all([client.dueWork(), client.now()]);
       const results = await client.runDueWork(work);
       for (const r of results) {
-        const item = { kind: r.work.kind, rideId: r.work.rideId, hash: r.tx?.hash, gasUsed: r.tx?.gasUsed, error: r.error };
+        const item = {
+          kind: r.work.kind,
+          rideId: r.work.rideId,
+          hash: r.tx?.hash,
+          gasUsed: r.tx?.gasUsed,
+          error: r.error,
+        };
         done.push(item);
         if (!args.json) {
           const what = `${r.work.kind}${r.work.rideId === undefined ? "" : ` ride ${r.work.rideId}`} (due ${formatDuration(now - r.work.dueSince)} ago)`;

@@ -8,11 +8,15 @@ interface RideArgs extends CommonArgs {
 }
 
 roleTask(
-  task("ride:show", "Shows a ride: state, parties, fare, deadlines, and what each party can do next").addParam("ride", "Ride id"),
+  task("ride:show", "Shows a ride: state, parties, fare, deadlines, and what each party can do next").addParam(
+    "ride",
+    "Ride id",
+  ),
   async (args: RideArgs, hre: HardhatRuntimeEnvironment) => {
     const client = await clientFor(hre, args);
     const view = await client.showRide(parseRideId(args.ride));
-    const when = (t: bigint | undefined, word: string) => (t === undefined ? "" : ` ${word} ${formatTime(t, view.now)}`);
+    const when = (t: bigint | undefined, word: string) =>
+      t === undefined ? "" : ` ${word} ${formatTime(t, view.now)}`;
     report(
       args,
       [

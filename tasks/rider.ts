@@ -52,7 +52,15 @@ roleTask(
         `  open for ${args.expires}; secrets kept in ${store.file}`,
         ...r.txs.map(txLine),
       ],
-      { rideId: r.rideId, pickupCell: pickup.cell, dropoffCell: dropoff.cell, maxFare, usedPermit: r.usedPermit, commitment: r.commitment, txs: r.txs.map(txJson) },
+      {
+        rideId: r.rideId,
+        pickupCell: pickup.cell,
+        dropoffCell: dropoff.cell,
+        maxFare,
+        usedPermit: r.usedPermit,
+        commitment: r.commitment,
+        txs: r.txs.map(txJson),
+      },
     );
     return r;
   },
@@ -114,20 +122,24 @@ roleTask(
 );
 
 roleTask(
-  task("rider:cancel", "Cancels a request or an accepted ride (a driver no-show is refunded with the penalty)").addParam(
-    "ride",
-    "Ride id",
-  ),
+  task(
+    "rider:cancel",
+    "Cancels a request or an accepted ride (a driver no-show is refunded with the penalty)",
+  ).addParam("ride", "Ride id"),
   async (args: RideArgs, hre: HardhatRuntimeEnvironment) => {
     const client = await clientFor(hre, args);
     const rideId = parseRideId(args.ride);
     const tx = await client.cancel(rideId);
     const credit = await client.market.creditOf(await client.address());
-    report(args, [`Ride ${rideId} cancelled; your credit is ${client.formatFare(credit)} (withdraw to take it)`, txLine(tx)], {
-      rideId,
-      credit,
-      tx: txJson(tx),
-    });
+    report(
+      args,
+      [`Ride ${rideId} cancelled; your credit is ${client.formatFare(credit)} (withdraw to take it)`, txLine(tx)],
+      {
+        rideId,
+        credit,
+        tx: txJson(tx),
+      },
+    );
     return { rideId, tx };
   },
 );

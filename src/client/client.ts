@@ -154,7 +154,16 @@ export interface ProposalView extends Proposal {
 }
 
 /** IGovernor.ProposalState, in order. */
-export const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
 
 const ARRIVED = 1;
 const RIDER_RATED = 2;
@@ -591,7 +600,12 @@ export class RideCoopClient {
         next.push({ who: "rider", action: "confirm and rate", task: `rider:confirm ${id} --rating 5` });
         next.push({ who: "driver", action: "mark completion", task: `driver:complete ${id}` });
         next.push({ who: "either party", action: "open a dispute", task: `ride:dispute ${id}` });
-        next.push({ who: "anyone", action: "refund the abandoned ride", task: "keeper:run", from: s + params.rideWindow + 1n });
+        next.push({
+          who: "anyone",
+          action: "refund the abandoned ride",
+          task: "keeper:run",
+          from: s + params.rideWindow + 1n,
+        });
         break;
       case "Completed":
         deadlines.confirmBy = s + params.confirmWindow;
@@ -602,11 +616,18 @@ export class RideCoopClient {
           until: s + params.confirmWindow,
         });
         next.push({ who: "either party", action: "open a dispute", task: `ride:dispute ${id}` });
-        next.push({ who: "anyone", action: "finalize (pay the driver)", task: "keeper:run", from: s + params.confirmWindow + 1n });
+        next.push({
+          who: "anyone",
+          action: "finalize (pay the driver)",
+          task: "keeper:run",
+          from: s + params.confirmWindow + 1n,
+        });
         break;
       case "Finalized":
-        if ((flags & RIDER_RATED) === 0) next.push({ who: "rider", action: "rate the driver", task: `ride:rate ${id}` });
-        if ((flags & DRIVER_RATED) === 0) next.push({ who: "driver", action: "rate the rider", task: `ride:rate ${id}` });
+        if ((flags & RIDER_RATED) === 0)
+          next.push({ who: "rider", action: "rate the driver", task: `ride:rate ${id}` });
+        if ((flags & DRIVER_RATED) === 0)
+          next.push({ who: "driver", action: "rate the rider", task: `ride:rate ${id}` });
         break;
       case "Disputed":
         next.push({ who: "either party", action: "settle together or await the arbiter", task: `ride:settle ${id}` });
@@ -680,7 +701,10 @@ export class RideCoopClient {
     const out: { work: DueWork; tx?: TxResult; error?: string }[] = [];
     for (const w of work) {
       try {
-        out.push({ work: w, tx: await this.send(`${w.kind}${w.rideId === undefined ? "" : ` ride ${w.rideId}`}`, w.run) });
+        out.push({
+          work: w,
+          tx: await this.send(`${w.kind}${w.rideId === undefined ? "" : ` ride ${w.rideId}`}`, w.run),
+        });
       } catch (err) {
         out.push({ work: w, error: (err as Error).message });
       }
@@ -754,7 +778,7 @@ export class RideCoopClient {
           description: a.description,
           state: PROPOSAL_STATES[Number(state)] ?? `state ${state}`,
           targets: [...a.targets],
-          values: [...a.values],
+          values: [...a[3]], // by position: Result.values is Array.prototype.values
           calldatas: [...a.calldatas],
           snapshot: a.voteStart,
           deadline,
@@ -797,7 +821,10 @@ export class RideCoopClient {
   }
 
   /** An EIP-2612 permit for the market to pull `value`; the domain is read from the token. */
-  private async signPermit(value: bigint, deadline: bigint): Promise<{ deadline: bigint; v: number; r: string; s: string }> {
+  private async signPermit(
+    value: bigint,
+    deadline: bigint,
+  ): Promise<{ deadline: bigint; v: number; r: string; s: string }> {
     const owner = await this.address();
     const spender = await this.market.getAddress();
     const [nonce, domainInfo, network] = await Promise.all([

@@ -44,7 +44,16 @@ export const RAW_CONTEXT: ErrorContext = {
 };
 
 /** IGovernor.ProposalState names, for the governor's state bitmaps. */
-const PROPOSAL_STATE_NAMES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
+const PROPOSAL_STATE_NAMES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+];
 const proposalState = (v: bigint): string => PROPOSAL_STATE_NAMES[Number(v)] ?? `state ${v}`;
 const stateBitmap = (bits: string, names: string[]): string =>
   names.filter((_, i) => (BigInt(bits) >> BigInt(i)) & 1n).join(" or ") || "none";
@@ -84,26 +93,26 @@ const EXPLANATIONS: Record<string, Explain> = {
     e(`${cell} is not a geohash cell of precision 5 or 6`, "pass lat,lon or a geohash such as wydm6v"),
   RideUnknown: ([id]) => e(`there is no ride ${id}`, "check the ride id (rider:offers, driver:requests, ride:show)"),
   RideWrongState: ([id, cur, exp]) =>
-    e(
-      `ride ${id} is ${state(cur)}, expected ${state(exp)}`,
-      `run ride:show --ride ${id} to see what can be done next`,
-    ),
+    e(`ride ${id} is ${state(cur)}, expected ${state(exp)}`, `run ride:show --ride ${id} to see what can be done next`),
   RideExpired: ([id, at], c) =>
     e(`ride ${id} expired at ${c.time(at)}`, "the request is closed; the rider may post a new one"),
   RideNotExpired: ([id, at], c) =>
     e(`ride ${id} is open until ${c.time(at)}`, "wait until then (the keeper expires it by itself)"),
-  NotRider: ([id, caller]) =>
-    e(`${caller} is not the rider of ride ${id}`, "use --account with the rider's account"),
+  NotRider: ([id, caller]) => e(`${caller} is not the rider of ride ${id}`, "use --account with the rider's account"),
   NotDriver: ([id, caller]) =>
     e(`${caller} is not the driver of ride ${id}`, "use --account with the driver's account"),
   NotParty: ([id, caller]) =>
     e(`${caller} is neither rider nor driver of ride ${id}`, "use --account with the rider's or the driver's account"),
   NotCourt: ([caller]) => e(`${caller} is not the dispute court`, "open disputes through ride:dispute"),
   NotGovernance: ([caller]) =>
-    e(`${caller} is not the governance timelock`, "parameters change only by a vote: gov:propose, gov:vote, gov:execute"),
+    e(
+      `${caller} is not the governance timelock`,
+      "parameters change only by a vote: gov:propose, gov:vote, gov:execute",
+    ),
   NotInitializer: ([caller]) => e(`${caller} did not deploy this contract`, "wiring is done once by the deploy task"),
   CourtAlreadySet: ([court]) => e(`the court is already ${court}`, "the court is fixed for good; nothing to do"),
-  DriverNotRegistered: ([d]) => e(`${d} is not a registered driver`, "register first: driver:register --stake <amount>"),
+  DriverNotRegistered: ([d]) =>
+    e(`${d} is not a registered driver`, "register first: driver:register --stake <amount>"),
   DriverAlreadyRegistered: ([d]) =>
     e(`${d} is already registered`, "nothing to do; to add stake, register is not needed"),
   DriverNotAllowed: ([id, d, req]) =>
@@ -169,15 +178,11 @@ const EXPLANATIONS: Record<string, Explain> = {
   VotesExpiredSignature: ([expiry], c) =>
     e(`the delegation signature expired at ${c.time(expiry)}`, "sign a new delegation"),
   CheckpointUnorderedInsertion: () => e("a vote checkpoint went back in time", "report this as a bug"),
-  SafeCastOverflowedUintDowncast: ([bits, value]) =>
-    e(`${value} does not fit in ${bits} bits`, "use a smaller amount"),
+  SafeCastOverflowedUintDowncast: ([bits, value]) => e(`${value} does not fit in ${bits} bits`, "use a smaller amount"),
   SafeCastOverflowedUintToInt: ([value]) => e(`${value} does not fit a signed integer`, "use a smaller amount"),
   // ------------------------------------------------------------ ERC-20, permit, signatures
   ERC20InsufficientBalance: ([who, bal, needed]) =>
-    e(
-      `${who} holds ${bal} token units, ${needed} are needed`,
-      "get more of the token first (faucet on a local chain)",
-    ),
+    e(`${who} holds ${bal} token units, ${needed} are needed`, "get more of the token first (faucet on a local chain)"),
   ERC20InsufficientAllowance: ([spender, allowance, needed]) =>
     e(`${spender} may spend ${allowance} token units, ${needed} are needed`, "approve the amount first"),
   ERC20InvalidApprover: ([a]) => e(`${a} cannot approve`, "use a non-zero account"),
@@ -226,7 +231,8 @@ const EXPLANATIONS: Record<string, Explain> = {
   GovernorProposalQueueingFailed: ([id]) => e(`proposal ${id} could not be queued`, "check the timelock's roles"),
   GovernorProposalQueueingNotRequired: ([id]) => e(`proposal ${id} needs no queueing`, "execute it directly"),
   GovernorRestrictedProposer: ([a]) => e(`${a} may not submit this proposal`, "propose from the account named in it"),
-  GovernorUnableToCancel: ([id, a]) => e(`${a} cannot cancel proposal ${id}`, "only the proposer, and only while Pending"),
+  GovernorUnableToCancel: ([id, a]) =>
+    e(`${a} cannot cancel proposal ${id}`, "only the proposer, and only while Pending"),
   GovernorUnexpectedProposalState: ([id, cur, expected]) =>
     e(
       `proposal ${id} is ${proposalState(cur)}, expected ${stateBitmap(expected, PROPOSAL_STATE_NAMES)}`,

@@ -1,5 +1,14 @@
 import { encodeBytes32String } from "ethers";
-import { formatAmount, formatBps, formatDuration, InputError, parseAmount, parseBps, parseDuration, type TokenUnit } from "./format";
+import {
+  formatAmount,
+  formatBps,
+  formatDuration,
+  InputError,
+  parseAmount,
+  parseBps,
+  parseDuration,
+  type TokenUnit,
+} from "./format";
 
 /** How a governed parameter is written by a person. */
 export type ParamKind = "bps" | "duration" | "fare" | "ride";

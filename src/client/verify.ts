@@ -46,7 +46,12 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
 
   for (const [name, record] of Object.entries(c)) {
     const code = await provider.getCode((record as { address: string }).address);
-    checks.push({ what: `${name} has code`, ok: code !== "0x", expected: "contract code", actual: `${code.length / 2 - 1} bytes` });
+    checks.push({
+      what: `${name} has code`,
+      ok: code !== "0x",
+      expected: "contract code",
+      actual: `${code.length / 2 - 1} bytes`,
+    });
   }
   same("RIDE minter is the market", c.RideMarket.address, await token.minter());
   same("market governance is the timelock", timelockAddress, await market.governance());
@@ -80,7 +85,10 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
   const list = (s: Set<string> | undefined) => [...(s ?? [])].sort().join(", ") || "nobody";
   const exactly = (role: (typeof ROLE_NAMES)[number], expected: string[]) => {
     const actual = list(members.get(role));
-    const want = [...expected].map((a) => getAddress(a)).sort().join(", ");
+    const want = [...expected]
+      .map((a) => getAddress(a))
+      .sort()
+      .join(", ");
     checks.push({ what: `timelock ${role} members`, ok: actual === want, expected: want, actual });
   };
   exactly("DEFAULT_ADMIN_ROLE", [timelockAddress]);
@@ -88,7 +96,12 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
   exactly("CANCELLER_ROLE", [c.CoopGovernor.address]);
   exactly("EXECUTOR_ROLE", [ZeroAddress]);
   const deployerAdmin = await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), deployment.deployer);
-  checks.push({ what: "deployer renounced the timelock admin role", ok: !deployerAdmin, expected: "false", actual: String(deployerAdmin) });
+  checks.push({
+    what: "deployer renounced the timelock admin role",
+    ok: !deployerAdmin,
+    expected: "false",
+    actual: String(deployerAdmin),
+  });
   return checks;
 }
 

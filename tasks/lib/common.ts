@@ -51,13 +51,17 @@ export async function resolveSigner(hre: HardhatRuntimeEnvironment, account: str
   if (/^\d+$/.test(wanted)) {
     const index = Number(wanted);
     if (index >= signers.length) {
-      throw new InputError("account", `index ${index} is out of range: this node has accounts 0..${signers.length - 1}`);
+      throw new InputError(
+        "account",
+        `index ${index} is out of range: this node has accounts 0..${signers.length - 1}`,
+      );
     }
     return signers[index];
   }
   if (!isAddress(wanted)) throw new InputError("account", `"${wanted}" is neither an account index nor an address`);
   const found = signers.find((s) => s.address === getAddress(wanted));
-  if (found === undefined) throw new InputError("account", `${wanted} is not one of the accounts this node can sign for`);
+  if (found === undefined)
+    throw new InputError("account", `${wanted} is not one of the accounts this node can sign for`);
   return found;
 }
 
