@@ -33,6 +33,21 @@ export interface GovernanceConfig {
   timelockDelay: number;
 }
 
+/** DisputeCourt, ArbiterPool and BlockhashRandomness settings (fare amounts and RIDE as decimal strings). */
+export interface DisputesConfig {
+  disputeFee: string;
+  arbiterFee: string;
+  rulingDeadline: number;
+  appealWindow: number;
+  appealFeeBase: string;
+  appealFeeGrowthBps: number;
+  maxFailedDraws: number;
+  drawLock: string;
+  slashBps: number;
+  unstakeCooldown: number;
+  randomnessDelayBlocks: number;
+}
+
 export interface NetworkConfig {
   /** A chain that starts empty (hardhat, localhost): TestUSD is deployed as the fare token. */
   local: boolean;
@@ -42,6 +57,7 @@ export interface NetworkConfig {
   rideCap: string;
   market: MarketConfig;
   governance: GovernanceConfig;
+  disputes: DisputesConfig;
   /** Largest block range per eth_getLogs call (public RPCs refuse large ones). */
   logChunk: number;
 }
@@ -81,12 +97,27 @@ const TESTNET_GOVERNANCE: GovernanceConfig = {
   timelockDelay: 60 * 60,
 };
 
+const DISPUTES: DisputesConfig = {
+  disputeFee: "5",
+  arbiterFee: "2",
+  rulingDeadline: 24 * 60 * 60,
+  appealWindow: 24 * 60 * 60,
+  appealFeeBase: "10",
+  appealFeeGrowthBps: 20_000,
+  maxFailedDraws: 3,
+  drawLock: "10",
+  slashBps: 5_000,
+  unstakeCooldown: 7 * 24 * 60 * 60,
+  randomnessDelayBlocks: 5,
+};
+
 const LOCAL: NetworkConfig = {
   local: true,
   fareToken: "TestUSD",
   rideCap: "100000000",
   market: MARKET,
   governance: LOCAL_GOVERNANCE,
+  disputes: DISPUTES,
   logChunk: 1_000_000,
 };
 

@@ -101,6 +101,21 @@ function ignitionParameters(config: NetworkConfig, fareToken: string, fareDecima
     proposalThreshold: parseUnits(g.proposalThreshold, 18),
     quorumPercent: g.quorumPercent,
     lateQuorumExtension: g.lateQuorumExtension,
+    randomnessDelayBlocks: config.disputes.randomnessDelayBlocks,
+    poolParams: {
+      drawLock: parseUnits(config.disputes.drawLock, 18),
+      slashBps: config.disputes.slashBps,
+      unstakeCooldown: config.disputes.unstakeCooldown,
+    },
+    courtParams: {
+      disputeFee: fare(config.disputes.disputeFee),
+      arbiterFee: fare(config.disputes.arbiterFee),
+      rulingDeadline: config.disputes.rulingDeadline,
+      appealWindow: config.disputes.appealWindow,
+      appealFeeBase: fare(config.disputes.appealFeeBase),
+      appealFeeGrowthBps: config.disputes.appealFeeGrowthBps,
+      maxFailedDraws: config.disputes.maxFailedDraws,
+    },
   };
 }
 
@@ -187,6 +202,9 @@ export async function deployRideCoop(
     CoopToken: await record(result.token),
     RideMarket: await record(result.market),
     CoopGovernor: await record(result.governor),
+    DisputeCourt: await record(result.court),
+    ArbiterPool: await record(result.pool),
+    Randomness: await record(result.randomness),
   };
   const firstBlock = Math.min(
     ...(await Promise.all(
@@ -222,6 +240,11 @@ export async function deployRideCoop(
         lateQuorumExtension: parameters.lateQuorumExtension,
       }),
       rideCap: parameters.rideCap.toString(),
+      disputes: stringify({
+        randomnessDelayBlocks: parameters.randomnessDelayBlocks,
+        ...parameters.poolParams,
+        ...parameters.courtParams,
+      }),
     },
   };
   for (const [name, r] of Object.entries(contracts)) {

@@ -20,11 +20,12 @@ export const TestUSDModule = buildModule("TestUSD", (m) => {
  * market, wired so the deployer holds no power once the module ends:
  * - RIDE's minter is the market (set once by the deployer);
  * - the governor is the timelock's only proposer and canceller; anyone may execute;
+ * - the market and the arbiter pool answer to the DisputeCourt (set once by the deployer);
  * - the deployer renounces the timelock's admin role last, after every other step.
  *
  * Parameters (module "RideCoop"): fareToken, rideCap, marketParams, marketAmounts,
  * rewardCaps, timelockDelay, votingDelay, votingPeriod, proposalThreshold, quorumPercent,
- * lateQuorumExtension. The deploy task fills them from src/config.ts.
+ * lateQuorumExtension, randomnessDelayBlocks, poolParams, courtParams. The deploy task fills them from src/config.ts.
  */
 export const RideCoopModule = buildModule("RideCoop", (m) => {
   const deployer = m.getAccount(0);
@@ -50,13 +51,19 @@ export const RideCoopModule = buildModule("RideCoop", (m) => {
     m.getParameter("rewardCaps"),
   ]);
 
+  const randomness = m.contract("BlockhashRandomness", [timelock, m.getParameter("randomnessDelayBlocks")]);
+  const pool = m.contract("ArbiterPool", [token, timelock, m.getParameter("poolParams")]);
+  const court = m.contract("DisputeCourt", [market, pool, randomness, timelock, m.getParameter("courtParams")]);
+
   const setMinter = m.call(token, "setMinter", [market]);
+  const poolCourt = m.call(pool, "setCourt", [court], { id: "setPoolCourt" });
+  const marketCourt = m.call(market, "setCourt", [court], { id: "setMarketCourt" });
   const grantProposer = m.call(timelock, "grantRole", [ROLES.PROPOSER_ROLE, governor], { id: "grantProposer" });
   const grantCanceller = m.call(timelock, "grantRole", [ROLES.CANCELLER_ROLE, governor], { id: "grantCanceller" });
   m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN_ROLE, deployer], {
     id: "renounceAdmin",
-    after: [setMinter, grantProposer, grantCanceller],
+    after: [setMinter, poolCourt, marketCourt, grantProposer, grantCanceller],
   });
 
-  return { timelock, token, governor, market };
+  return { timelock, token, governor, market, randomness, pool, court };
 });

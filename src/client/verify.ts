@@ -1,6 +1,8 @@
 import { getAddress, ZeroAddress, type Provider } from "ethers";
 import {
+  ArbiterPool__factory,
   CoopGovernor__factory,
+  DisputeCourt__factory,
   CoopToken__factory,
   RideMarket__factory,
   TimelockController__factory,
@@ -61,7 +63,14 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
   same("RIDE revenue token is the fare token", deployment.fareToken.address, await token.revenueToken());
   same("governor timelock", timelockAddress, await governor.timelock());
   same("governor token", c.CoopToken.address, await governor.token());
-  if (c.DisputeCourt !== undefined) same("market court", c.DisputeCourt.address, await market.court());
+  if (c.DisputeCourt !== undefined && c.ArbiterPool !== undefined) {
+    const court = DisputeCourt__factory.connect(c.DisputeCourt.address, provider);
+    const pool = ArbiterPool__factory.connect(c.ArbiterPool.address, provider);
+    same("market court", c.DisputeCourt.address, await market.court());
+    same("arbiter pool court", c.DisputeCourt.address, await pool.court());
+    same("court governance is the timelock", timelockAddress, await court.governance());
+    same("arbiter pool governance is the timelock", timelockAddress, await pool.governance());
+  }
 
   // Role members from events: AccessControl does not enumerate them.
   const roles = Object.fromEntries(

@@ -28,7 +28,16 @@ describe("tasks: deploy", function () {
     expect(onDisk).to.deep.equal(deployment);
     expect(onDisk.chainId).to.equal(31337);
     expect(onDisk.fareToken.symbol).to.equal("tUSD");
-    for (const name of ["TestUSD", "Timelock", "CoopToken", "RideMarket", "CoopGovernor"] as const) {
+    for (const name of [
+      "TestUSD",
+      "Timelock",
+      "CoopToken",
+      "RideMarket",
+      "CoopGovernor",
+      "DisputeCourt",
+      "ArbiterPool",
+      "Randomness",
+    ] as const) {
       const record = onDisk.contracts[name];
       expect(record, name).to.not.equal(undefined);
       const receipt = await hre.ethers.provider.getTransactionReceipt(record?.transactionHash ?? "");
