@@ -1,0 +1,864 @@
+import {
+  encodeBytes32String,
+  getAddress,
+  id,
+  hexlify,
+  randomBytes,
+  Signature,
+  ZeroAddress,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+  type Log,
+  type Provider,
+  type Signer,
+} from "ethers";
+import {
+  CoopGovernor__factory,
+  CoopToken__factory,
+  TimelockController__factory,
+  type CoopGovernor,
+  type TimelockController,
+  ERC20Permit__factory,
+  RideMarket__factory,
+  TestUSD__factory,
+  type CoopToken,
+  type ERC20Permit,
+  type RideMarket,
+  type TestUSD,
+} from "../../typechain-types";
+import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from "../../typechain-types/common";
+import type { IRideMarket } from "../../typechain-types/contracts/market/RideMarket";
+import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment } from "../geo";
+import type { Deployment } from "./deployment";
+import { explainError, RIDE_STATES, type ErrorContext, type RideStateName } from "./errors";
+import { formatAmount, formatTime, parseAmount, type TokenUnit } from "./format";
+import type { Place } from "./location";
+import { MARKET_PARAMETERS, type ParamChange } from "./params";
+
+/** A mined transaction as a person (and --json) sees it. */
+export interface TxResult {
+  label: string;
+  hash: string;
+  gasUsed: bigint;
+  blockNumber: number;
+  receipt: ContractTransactionReceipt;
+}
+
+/** An open request seen by a driver. */
+export interface OpenRequest {
+  rideId: bigint;
+  rider: string;
+  pickupCell: string;
+  dropoffCell: string;
+  maxFare: bigint;
+  expiresAt: bigint;
+  minRating: number;
+  driver: string;
+}
+
+/** A live offer on a ride. */
+export interface LiveOffer {
+  rideId: bigint;
+  driver: string;
+  fare: bigint;
+  expiresAt: bigint;
+  ratingX100: bigint;
+  ratings: bigint;
+}
+
+/** Who may do what next on a ride, and from when. */
+export interface NextAction {
+  who: "rider" | "driver" | "anyone" | "either party";
+  action: string;
+  task: string;
+  from?: bigint;
+  until?: bigint;
+}
+
+export interface RideView {
+  rideId: bigint;
+  state: RideStateName;
+  rider: string;
+  driver: string;
+  fare: bigint;
+  feeBps: number;
+  arrived: boolean;
+  riderRated: boolean;
+  driverRated: boolean;
+  stamp: bigint;
+  now: bigint;
+  deadlines: Record<string, bigint>;
+  next: NextAction[];
+}
+
+/** What the keeper found due, with the call that settles it. */
+export interface DueWork {
+  kind: "expire" | "finalize" | "driver-no-show" | "rider-no-show" | "abandoned" | "distribute" | string;
+  rideId?: bigint;
+  dueSince: bigint;
+  run: () => Promise<ContractTransactionResponse>;
+}
+
+export interface Balances {
+  account: string;
+  fareToken: bigint;
+  credit: bigint;
+  stake: bigint;
+  registered: boolean;
+  openRides: number;
+  activeRide: bigint;
+  ride: bigint;
+  votes: bigint;
+  delegate: string;
+  rewardsAccrued: bigint;
+  revenueClaimable: bigint;
+  ratingX100: bigint;
+  ratings: bigint;
+}
+
+export interface RequestInput {
+  pickup: Place;
+  dropoff: Place;
+  maxFare: bigint;
+  /** Seconds from now until the request expires. */
+  ttl: number;
+  /** Minimum driver rating x100 (450 = 4.5), 0 for any. */
+  minRating?: number;
+  driver?: string;
+}
+
+export interface RequestResult {
+  rideId: bigint;
+  salt: string;
+  commitment: string;
+  usedPermit: boolean;
+  txs: TxResult[];
+}
+
+/** The calls of a governance proposal. */
+export interface Proposal {
+  targets: string[];
+  values: bigint[];
+  calldatas: string[];
+}
+
+export interface ProposalView extends Proposal {
+  proposalId: bigint;
+  proposer: string;
+  description: string;
+  state: string;
+  snapshot: bigint;
+  deadline: bigint;
+  eta: bigint;
+  votes: { for: bigint; against: bigint; abstain: bigint };
+}
+
+/** IGovernor.ProposalState, in order. */
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
+
+const ARRIVED = 1;
+const RIDER_RATED = 2;
+const DRIVER_RATED = 4;
+
+/**
+ * The one typed client of a RideCoop deployment: the operations of every role with bigint
+ * amounts, event queries, and errors decoded into sentences. Tasks, scripts, the simulation
+ * and the tests all go through it.
+ */
+export class RideCoopClient {
+  readonly market: RideMarket;
+  readonly token: CoopToken;
+  readonly fare: ERC20Permit;
+  readonly governor: CoopGovernor;
+  readonly timelock: TimelockController;
+  readonly provider: Provider;
+  readonly fareUnit: TokenUnit;
+  readonly rideUnit: TokenUnit;
+  private readonly logChunk: number;
+
+  constructor(
+    readonly deployment: Deployment,
+    readonly signer: Signer,
+    options: { logChunk?: number } = {},
+  ) {
+    if (signer.provider === null) throw new Error("the signer has no provider");
+    this.provider = signer.provider;
+    this.market = RideMarket__factory.connect(deployment.contracts.RideMarket.address, signer);
+    this.token = CoopToken__factory.connect(deployment.contracts.CoopToken.address, signer);
+    this.fare = ERC20Permit__factory.connect(deployment.fareToken.address, signer);
+    this.governor = CoopGovernor__factory.connect(deployment.contracts.CoopGovernor.address, signer);
+    this.timelock = TimelockController__factory.connect(deployment.contracts.Timelock.address, signer);
+    this.fareUnit = { symbol: deployment.fareToken.symbol, decimals: deployment.fareToken.decimals };
+    this.rideUnit = { symbol: deployment.rideToken.symbol, decimals: deployment.rideToken.decimals };
+    this.logChunk = options.logChunk ?? 1_000_000;
+  }
+
+  /** The same deployment seen by another account. */
+  as(signer: Signer): RideCoopClient {
+    return new RideCoopClient(this.deployment, signer, { logChunk: this.logChunk });
+  }
+
+  async address(): Promise<string> {
+    return this.signer.getAddress();
+  }
+
+  /** The latest block's timestamp: deadlines are judged by the chain's clock, not the local one. */
+  async now(): Promise<bigint> {
+    const block = await this.provider.getBlock("latest");
+    if (block === null) throw new Error("the node returned no latest block");
+    return BigInt(block.timestamp);
+  }
+
+  // ------------------------------------------------------------------ formatting
+
+  formatFare(amount: bigint): string {
+    return formatAmount(amount, this.fareUnit);
+  }
+
+  formatRide(amount: bigint): string {
+    return formatAmount(amount, this.rideUnit);
+  }
+
+  parseFare(text: string, flag = "amount"): bigint {
+    return parseAmount(text, this.fareUnit, flag);
+  }
+
+  errorContext(now?: bigint): ErrorContext {
+    return {
+      fare: (a) => this.formatFare(a),
+      ride: (a) => this.formatRide(a),
+      time: (t) => (now === undefined ? new Date(Number(t) * 1000).toISOString() : formatTime(t, now)),
+    };
+  }
+
+  /**
+   * Sends a transaction and waits for it; any revert (in gas estimation or on chain) becomes a
+   * RideCoopError "<ErrorName>: <sentence>. Hint: <what to do>."
+   */
+  async send(label: string, call: () => Promise<ContractTransactionResponse>): Promise<TxResult> {
+    try {
+      const tx = await call();
+      const receipt = await tx.wait();
+      if (receipt === null) throw new Error(`${label}: transaction ${tx.hash} was dropped`);
+      return { label, hash: receipt.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
+    } catch (err) {
+      throw explainError(err, this.errorContext(await this.now().catch(() => undefined)));
+    }
+  }
+
+  /** Runs a view call with errors decoded the same way. */
+  async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw explainError(err, this.errorContext());
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /** Typed logs of one event, from the deployment block, in chunks the RPC accepts. */
+  async events<E extends TypedContractEvent>(
+    filter: TypedDeferredTopicFilter<E>,
+    contract: { queryFilter(f: TypedDeferredTopicFilter<E>, from?: number, to?: number): Promise<TypedEventLog<E>[]> },
+    fromBlock = this.deployment.blockNumber,
+  ): Promise<TypedEventLog<E>[]> {
+    const latest = await this.provider.getBlockNumber();
+    const out: TypedEventLog<E>[] = [];
+    for (let from = fromBlock; from <= latest; from += this.logChunk) {
+      const to = Math.min(latest, from + this.logChunk - 1);
+      out.push(...(await contract.queryFilter(filter, from, to)));
+    }
+    return out;
+  }
+
+  /** Raw market logs matching `topics` (OR lists allowed), in chunks. */
+  private async rawLogs(topics: (string | string[] | null)[]): Promise<Log[]> {
+    const latest = await this.provider.getBlockNumber();
+    const address = this.deployment.contracts.RideMarket.address;
+    const out: Log[] = [];
+    for (let from = this.deployment.blockNumber; from <= latest; from += this.logChunk) {
+      const toBlock = Math.min(latest, from + this.logChunk - 1);
+      out.push(...(await this.provider.getLogs({ address, topics, fromBlock: from, toBlock })));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ anyone
+
+  /** Draws `amount` from TestUSD's faucet (local chains only). */
+  async faucet(amount: bigint): Promise<TxResult> {
+    if (this.deployment.contracts.TestUSD === undefined) {
+      throw new Error(`the fare token on ${this.deployment.network} is not TestUSD: there is no faucet`);
+    }
+    const tusd: TestUSD = TestUSD__factory.connect(this.deployment.contracts.TestUSD.address, this.signer);
+    return this.send("faucet", () => tusd.faucet(amount));
+  }
+
+  async balances(account?: string): Promise<Balances> {
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const [fareToken, credit, acc, ride, votes, delegate, rewards, revenue, [avg, count]] = await Promise.all([
+      this.fare.balanceOf(who),
+      this.market.creditOf(who),
+      this.market.getAccount(who),
+      this.token.balanceOf(who),
+      this.token.getVotes(who),
+      this.token.delegates(who),
+      this.market.rewardsOf(who),
+      this.token.claimableRevenue(who),
+      this.market.averageRating(who),
+    ]);
+    return {
+      account: who,
+      fareToken,
+      credit,
+      stake: acc.stake,
+      registered: acc.registered,
+      openRides: Number(acc.openRides),
+      activeRide: acc.activeRide,
+      ride,
+      votes,
+      delegate,
+      rewardsAccrued: rewards.accrued,
+      revenueClaimable: revenue,
+      ratingX100: avg,
+      ratings: count,
+    };
+  }
+
+  /** Withdraws the market credit (and claims the RIDE holders' fee revenue if any) to `to`. */
+  async withdraw(to?: string): Promise<TxResult[]> {
+    const me = await this.address();
+    const dest = to === undefined ? me : getAddress(to);
+    const txs: TxResult[] = [];
+    const [credit, revenue] = await Promise.all([this.market.creditOf(me), this.token.claimableRevenue(me)]);
+    if (credit === 0n && revenue === 0n) {
+      // Let the contract say it, with its error and hint.
+      txs.push(await this.send("withdraw", () => this.market.withdraw(dest)));
+    }
+    if (credit > 0n) txs.push(await this.send("withdraw", () => this.market.withdraw(dest)));
+    if (revenue > 0n) txs.push(await this.send("claim revenue", () => this.token.claimRevenue(dest)));
+    return txs;
+  }
+
+  // ------------------------------------------------------------------ rider
+
+  /**
+   * Posts a request with the fare escrowed. When the allowance is short and the token has
+   * EIP-2612, a permit signature replaces the approve transaction.
+   */
+  async requestRide(input: RequestInput): Promise<RequestResult> {
+    const me = await this.address();
+    const salt = hexlify(randomBytes(32));
+    const commitment = routeCommitment(input.pickup.point, input.dropoff.point, salt);
+    const now = await this.now();
+    const request: IRideMarket.RideRequestStruct = {
+      pickupCell: cellToBytes6(input.pickup.cell),
+      dropoffCell: cellToBytes6(input.dropoff.cell),
+      commitment,
+      maxFare: input.maxFare,
+      expiresAt: now + BigInt(input.ttl),
+      minRating: input.minRating ?? 0,
+      driver: input.driver === undefined ? ZeroAddress : getAddress(input.driver),
+    };
+    const rideId = (await this.market.totals()).nextRideId;
+    const txs: TxResult[] = [];
+    const allowance = await this.fare.allowance(me, await this.market.getAddress());
+    let usedPermit = false;
+    if (allowance >= input.maxFare) {
+      txs.push(await this.send("request ride", () => this.market.requestRide(request)));
+    } else {
+      const permit = await this.signPermit(input.maxFare, now + 3600n).catch(() => undefined);
+      if (permit !== undefined) {
+        usedPermit = true;
+        txs.push(
+          await this.send("request ride (with permit)", () =>
+            this.market.requestRideWithPermit(request, permit.deadline, permit.v, permit.r, permit.s),
+          ),
+        );
+      } else {
+        txs.push(await this.approveMarket(input.maxFare));
+        txs.push(await this.send("request ride", () => this.market.requestRide(request)));
+      }
+    }
+    const id = this.eventArg(txs[txs.length - 1], "RideRequested", 0) ?? rideId;
+    return { rideId: id, salt, commitment, usedPermit, txs };
+  }
+
+  /** The live offers on a ride (latest per driver, not expired), cheapest first. */
+  async offers(rideId: bigint): Promise<LiveOffer[]> {
+    const logs = await this.events(this.market.filters.OfferMade(rideId), this.market);
+    const drivers = [...new Set(logs.map((l) => l.args.driver))];
+    const now = await this.now();
+    const out: LiveOffer[] = [];
+    for (const driver of drivers) {
+      const [offer, [avg, count]] = await Promise.all([
+        this.market.getOffer(rideId, driver),
+        this.market.averageRating(driver),
+      ]);
+      if (offer.expiresAt >= now && offer.fare > 0n) {
+        out.push({ rideId, driver, fare: offer.fare, expiresAt: offer.expiresAt, ratingX100: avg, ratings: count });
+      }
+    }
+    return out.sort((a, b) => (a.fare < b.fare ? -1 : a.fare > b.fare ? 1 : 0));
+  }
+
+  /** Takes `driver`'s offer; `fare` pins the price agreed to (default: the offer as read now). */
+  async acceptOffer(rideId: bigint, driver: string, fare?: bigint): Promise<TxResult> {
+    const d = getAddress(driver);
+    const agreed = fare ?? (await this.market.getOffer(rideId, d)).fare;
+    return this.send("accept offer", () => this.market.acceptOffer(rideId, d, agreed));
+  }
+
+  /**
+   * The rider cancels. An accepted ride whose driver missed the pickup window is cancelled as
+   * a driver no-show (full refund plus the penalty) rather than with the cancellation fee.
+   */
+  async cancel(rideId: bigint): Promise<TxResult> {
+    const [ride, params, now] = await Promise.all([this.market.getRide(rideId), this.market.parameters(), this.now()]);
+    const state = RIDE_STATES[Number(ride.state)];
+    const arrived = (Number(ride.flags) & ARRIVED) !== 0;
+    if (state === "Accepted" && !arrived && now > ride.stamp + params[0].pickupWindow) {
+      return this.send("cancel (driver no-show)", () => this.market.cancelDriverNoShow(rideId));
+    }
+    return this.send("cancel", () => this.market.cancelRide(rideId));
+  }
+
+  async confirm(rideId: bigint, rating: number): Promise<TxResult> {
+    return this.send("confirm", () => this.market.confirmRide(rideId, rating));
+  }
+
+  async rate(rideId: bigint, rating: number): Promise<TxResult> {
+    return this.send("rate", () => this.market.rate(rideId, rating));
+  }
+
+  // ------------------------------------------------------------------ driver
+
+  /** Registers with `stake` (approving the market first if needed). */
+  async registerDriver(stake: bigint): Promise<TxResult[]> {
+    const txs: TxResult[] = [];
+    const allowance = await this.fare.allowance(await this.address(), await this.market.getAddress());
+    if (allowance < stake) txs.push(await this.approveMarket(stake));
+    txs.push(await this.send("register driver", () => this.market.registerDriver(stake)));
+    return txs;
+  }
+
+  async addStake(amount: bigint): Promise<TxResult[]> {
+    const txs: TxResult[] = [];
+    const allowance = await this.fare.allowance(await this.address(), await this.market.getAddress());
+    if (allowance < amount) txs.push(await this.approveMarket(amount));
+    txs.push(await this.send("add stake", () => this.market.addStake(amount)));
+    return txs;
+  }
+
+  /** Withdraws `amount` of stake, or with `all` deregisters and takes the whole stake back. */
+  async unstake(amount: bigint | "all"): Promise<TxResult> {
+    if (amount === "all") return this.send("deregister", () => this.market.deregisterDriver());
+    return this.send("withdraw stake", () => this.market.withdrawStake(amount));
+  }
+
+  /** Open, unexpired requests whose pickup lies in `cell`'s area or one of its eight neighbours. */
+  async openRequestsNear(cell: string): Promise<OpenRequest[]> {
+    const areas = areaWithNeighbours(cell).map(areaTopic);
+    const topic = this.market.interface.getEvent("RideRequested").topicHash;
+    const logs = await this.rawLogs([topic, null, null, areas]);
+    const now = await this.now();
+    const out: OpenRequest[] = [];
+    for (const log of logs) {
+      const parsed = this.market.interface.parseLog(log);
+      if (parsed === null) continue;
+      const rideId = parsed.args.getValue("rideId") as bigint;
+      const ride = await this.market.getRide(rideId);
+      if (RIDE_STATES[Number(ride.state)] !== "Requested" || ride.stamp < now) continue;
+      out.push({
+        rideId,
+        rider: parsed.args.getValue("rider") as string,
+        pickupCell: bytes6ToCell(parsed.args.getValue("pickupCell") as string),
+        dropoffCell: bytes6ToCell(parsed.args.getValue("dropoffCell") as string),
+        maxFare: ride.fare,
+        expiresAt: ride.stamp,
+        minRating: Number(ride.minRating),
+        driver: ride.driver,
+      });
+    }
+    return out;
+  }
+
+  /** Accepts at the rider's fare; `fare` pins it (default: the escrow as read now). */
+  async accept(rideId: bigint, fare?: bigint): Promise<TxResult> {
+    const agreed = fare ?? (await this.market.getRide(rideId)).fare;
+    return this.send("accept", () => this.market.acceptRide(rideId, agreed));
+  }
+
+  /** Offers to drive for `fare` for `ttl` seconds (capped at the request's own expiry). */
+  async offer(rideId: bigint, fare: bigint, ttl: number): Promise<TxResult> {
+    const [ride, now] = await Promise.all([this.market.getRide(rideId), this.now()]);
+    const wanted = now + BigInt(ttl);
+    const expiresAt = ride.stamp > 0n && wanted > ride.stamp ? ride.stamp : wanted;
+    return this.send("offer", () => this.market.makeOffer(rideId, fare, expiresAt));
+  }
+
+  async arrived(rideId: bigint): Promise<TxResult> {
+    return this.send("arrived", () => this.market.markArrived(rideId));
+  }
+
+  async pickup(rideId: bigint): Promise<TxResult> {
+    return this.send("pickup", () => this.market.startRide(rideId));
+  }
+
+  async complete(rideId: bigint): Promise<TxResult> {
+    return this.send("complete", () => this.market.completeRide(rideId));
+  }
+
+  /** The driver cancels after waiting the no-show window for a rider who did not come. */
+  async riderNoShow(rideId: bigint): Promise<TxResult> {
+    return this.send("cancel (rider no-show)", () => this.market.cancelRiderNoShow(rideId));
+  }
+
+  async claimRewards(): Promise<TxResult> {
+    return this.send("claim rewards", () => this.market.claimRewards());
+  }
+
+  // ------------------------------------------------------------------ ride view
+
+  /** A ride's state, parties, fare, deadlines, and what each party can do next. */
+  async showRide(rideId: bigint): Promise<RideView> {
+    const [ride, [params], now, keeperDelay] = await Promise.all([
+      this.market.getRide(rideId),
+      this.market.parameters(),
+      this.now(),
+      this.market.KEEPER_DELAY(),
+    ]);
+    const state = RIDE_STATES[Number(ride.state)];
+    if (state === "None") {
+      throw explainError(
+        { data: this.market.interface.encodeErrorResult("RideUnknown", [rideId]) },
+        this.errorContext(now),
+      );
+    }
+    const flags = Number(ride.flags);
+    const arrived = (flags & ARRIVED) !== 0;
+    const s = ride.stamp;
+    const deadlines: Record<string, bigint> = {};
+    const next: NextAction[] = [];
+    const id = `--ride ${rideId}`;
+    switch (state) {
+      case "Requested":
+        deadlines.expiresAt = s;
+        next.push({ who: "driver", action: "accept or make an offer", task: `driver:accept ${id}`, until: s });
+        next.push({ who: "rider", action: "accept an offer", task: `rider:offers ${id}`, until: s });
+        next.push({ who: "rider", action: "cancel (full refund)", task: `rider:cancel ${id}` });
+        next.push({ who: "anyone", action: "expire (refund to the rider)", task: "keeper:run", from: s + 1n });
+        break;
+      case "Accepted":
+        if (!arrived) {
+          deadlines.freeCancelUntil = s + params.gracePeriod;
+          deadlines.pickupBy = s + params.pickupWindow;
+          next.push({ who: "driver", action: "mark arrival", task: `driver:arrived ${id}` });
+          next.push({
+            who: "rider",
+            action: "cancel after the pickup window (driver no-show: refund and penalty)",
+            task: `rider:cancel ${id}`,
+            from: s + params.pickupWindow + 1n,
+          });
+          next.push({
+            who: "anyone",
+            action: "cancel as a driver no-show",
+            task: "keeper:run",
+            from: s + params.pickupWindow + keeperDelay + 1n,
+          });
+        } else {
+          deadlines.riderNoShowAt = s + params.noShowWindow;
+          next.push({
+            who: "driver",
+            action: "cancel as a rider no-show",
+            task: `driver:no-show ${id}`,
+            from: s + params.noShowWindow + 1n,
+          });
+          next.push({
+            who: "anyone",
+            action: "cancel as a rider no-show",
+            task: "keeper:run",
+            from: s + params.noShowWindow + keeperDelay + 1n,
+          });
+        }
+        next.push({ who: "driver", action: "pick up", task: `driver:pickup ${id}` });
+        next.push({ who: "rider", action: "cancel", task: `rider:cancel ${id}` });
+        next.push({ who: "either party", action: "open a dispute", task: `ride:dispute ${id}` });
+        break;
+      case "Started":
+        deadlines.completeBy = s + params.rideWindow;
+        next.push({ who: "rider", action: "confirm and rate", task: `rider:confirm ${id} --rating 5` });
+        next.push({ who: "driver", action: "mark completion", task: `driver:complete ${id}` });
+        next.push({ who: "either party", action: "open a dispute", task: `ride:dispute ${id}` });
+        next.push({
+          who: "anyone",
+          action: "refund the abandoned ride",
+          task: "keeper:run",
+          from: s + params.rideWindow + 1n,
+        });
+        break;
+      case "Completed":
+        deadlines.confirmBy = s + params.confirmWindow;
+        next.push({
+          who: "rider",
+          action: "confirm and rate",
+          task: `rider:confirm ${id} --rating 5`,
+          until: s + params.confirmWindow,
+        });
+        next.push({ who: "either party", action: "open a dispute", task: `ride:dispute ${id}` });
+        next.push({
+          who: "anyone",
+          action: "finalize (pay the driver)",
+          task: "keeper:run",
+          from: s + params.confirmWindow + 1n,
+        });
+        break;
+      case "Finalized":
+        if ((flags & RIDER_RATED) === 0)
+          next.push({ who: "rider", action: "rate the driver", task: `ride:rate ${id}` });
+        if ((flags & DRIVER_RATED) === 0)
+          next.push({ who: "driver", action: "rate the rider", task: `ride:rate ${id}` });
+        break;
+      case "Disputed":
+        next.push({ who: "either party", action: "settle together or await the arbiter", task: `ride:settle ${id}` });
+        break;
+      default:
+        break;
+    }
+    return {
+      rideId,
+      state,
+      rider: ride.rider,
+      driver: ride.driver,
+      fare: ride.fare,
+      feeBps: Number(ride.feeBps),
+      arrived,
+      riderRated: (flags & RIDER_RATED) !== 0,
+      driverRated: (flags & DRIVER_RATED) !== 0,
+      stamp: s,
+      now,
+      deadlines,
+      next,
+    };
+  }
+
+  // ------------------------------------------------------------------ keeper
+
+  /**
+   * Work a deadline has made due, found from events: expired requests, rides past the
+   * confirmation window, no-shows past the keeper delay, abandoned rides, pending holder fees.
+   */
+  async dueWork(): Promise<DueWork[]> {
+    const m = this.market;
+    const [requested, ended, [params], now, keeperDelay, totals] = await Promise.all([
+      this.events(m.filters.RideRequested(), m),
+      Promise.all([
+        this.events(m.filters.RideCancelled(), m),
+        this.events(m.filters.RideFinalized(), m),
+        this.events(m.filters.RideResolved(), m),
+      ]),
+      m.parameters(),
+      this.now(),
+      m.KEEPER_DELAY(),
+      m.totals(),
+    ]);
+    const closed = new Set(ended.flat().map((l) => l.args.rideId));
+    const open = requested.map((l) => l.args.rideId).filter((id) => !closed.has(id));
+    const work: DueWork[] = [];
+    for (const rideId of open) {
+      const ride = await m.getRide(rideId);
+      const state = RIDE_STATES[Number(ride.state)];
+      const s = ride.stamp;
+      const arrived = (Number(ride.flags) & ARRIVED) !== 0;
+      const add = (kind: DueWork["kind"], dueSince: bigint, run: () => Promise<ContractTransactionResponse>) => {
+        if (now > dueSince) work.push({ kind, rideId, dueSince, run });
+      };
+      if (state === "Requested") add("expire", s, () => m.expireRequest(rideId));
+      else if (state === "Completed") add("finalize", s + params.confirmWindow, () => m.finalizeRide(rideId));
+      else if (state === "Started") add("abandoned", s + params.rideWindow, () => m.reclaimAbandoned(rideId));
+      else if (state === "Accepted" && !arrived) {
+        add("driver-no-show", s + params.pickupWindow + keeperDelay, () => m.cancelDriverNoShow(rideId));
+      } else if (state === "Accepted" && arrived) {
+        add("rider-no-show", s + params.noShowWindow + keeperDelay, () => m.cancelRiderNoShow(rideId));
+      }
+    }
+    if (totals.holdersPending > 0n) work.push({ kind: "distribute", dueSince: now, run: () => m.distributeRevenue() });
+    return work;
+  }
+
+  /** Does each piece of due work; one that someone else did first is reported, not fatal. */
+  async runDueWork(work: DueWork[]): Promise<{ work: DueWork; tx?: TxResult; error?: string }[]> {
+    const out: { work: DueWork; tx?: TxResult; error?: string }[] = [];
+    for (const w of work) {
+      try {
+        out.push({
+          work: w,
+          tx: await this.send(`${w.kind}${w.rideId === undefined ? "" : ` ride ${w.rideId}`}`, w.run),
+        });
+      } catch (err) {
+        out.push({ work: w, error: (err as Error).message });
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ voter
+
+  /** Delegates the caller's RIDE votes to `to` (default: itself). */
+  async delegate(to?: string): Promise<TxResult> {
+    const target = to === undefined ? await this.address() : getAddress(to);
+    return this.send("delegate", () => this.token.delegate(target));
+  }
+
+  /** Every market parameter with its value and hard bounds, and the governor's settings. */
+  async governedParameters(): Promise<{
+    market: { name: string; value: bigint; min: bigint; max: bigint }[];
+    governor: Record<string, bigint>;
+  }> {
+    const market = await Promise.all(
+      Object.keys(MARKET_PARAMETERS).map(async (name) => {
+        const [value, min, max] = await this.market.parameter(encodeBytes32String(name));
+        return { name, value, min, max };
+      }),
+    );
+    const now = await this.now();
+    const [votingDelay, votingPeriod, proposalThreshold, quorum, timelockDelay] = await Promise.all([
+      this.governor.votingDelay(),
+      this.governor.votingPeriod(),
+      this.governor.proposalThreshold(),
+      this.governor.quorum(now - 1n),
+      this.timelock.getMinDelay(),
+    ]);
+    return { market, governor: { votingDelay, votingPeriod, proposalThreshold, quorum, timelockDelay } };
+  }
+
+  /** The calls a parameter proposal makes: one `setParameter` on the market per change. */
+  proposalCalls(changes: ParamChange[]): Proposal {
+    const target = this.deployment.contracts.RideMarket.address;
+    return {
+      targets: changes.map(() => target),
+      values: changes.map(() => 0n),
+      calldatas: changes.map((c) => this.market.interface.encodeFunctionData("setParameter", [c.key, c.value])),
+    };
+  }
+
+  /** Proposes parameter changes; returns the proposal id. */
+  async propose(changes: ParamChange[], description: string): Promise<{ proposalId: bigint; tx: TxResult }> {
+    const p = this.proposalCalls(changes);
+    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(description));
+    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, description));
+    return { proposalId, tx };
+  }
+
+  /** Every proposal from ProposalCreated events, with its state, votes and deadlines. */
+  async proposals(): Promise<ProposalView[]> {
+    const logs = await this.events(this.governor.filters.ProposalCreated(), this.governor);
+    return Promise.all(
+      logs.map(async (l) => {
+        const a = l.args;
+        const [state, [against, forVotes, abstain], deadline, eta] = await Promise.all([
+          this.governor.state(a.proposalId),
+          this.governor.proposalVotes(a.proposalId),
+          this.governor.proposalDeadline(a.proposalId),
+          this.governor.proposalEta(a.proposalId),
+        ]);
+        return {
+          proposalId: a.proposalId,
+          proposer: a.proposer,
+          description: a.description,
+          state: PROPOSAL_STATES[Number(state)] ?? `state ${state}`,
+          targets: [...a.targets],
+          values: [...a[3]], // by position: Result.values is Array.prototype.values
+          calldatas: [...a.calldatas],
+          snapshot: a.voteStart,
+          deadline,
+          eta,
+          votes: { for: forVotes, against, abstain },
+        };
+      }),
+    );
+  }
+
+  async proposal(proposalId: bigint): Promise<ProposalView> {
+    const found = (await this.proposals()).find((p) => p.proposalId === proposalId);
+    if (found === undefined) throw new Error(`there is no proposal ${proposalId} (gov:proposals lists them)`);
+    return found;
+  }
+
+  async vote(proposalId: bigint, support: 0 | 1 | 2, reason?: string): Promise<TxResult> {
+    return this.send("vote", () =>
+      reason === undefined || reason === ""
+        ? this.governor.castVote(proposalId, support)
+        : this.governor.castVoteWithReason(proposalId, support, reason),
+    );
+  }
+
+  async queue(proposalId: bigint): Promise<TxResult> {
+    const p = await this.proposal(proposalId);
+    return this.send("queue", () => this.governor.queue(p.targets, p.values, p.calldatas, id(p.description)));
+  }
+
+  async execute(proposalId: bigint): Promise<TxResult> {
+    const p = await this.proposal(proposalId);
+    return this.send("execute", () => this.governor.execute(p.targets, p.values, p.calldatas, id(p.description)));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async approveMarket(amount: bigint): Promise<TxResult> {
+    const spender = await this.market.getAddress();
+    return this.send("approve", () => this.fare.approve(spender, amount));
+  }
+
+  /** An EIP-2612 permit for the market to pull `value`; the domain is read from the token. */
+  private async signPermit(
+    value: bigint,
+    deadline: bigint,
+  ): Promise<{ deadline: bigint; v: number; r: string; s: string }> {
+    const owner = await this.address();
+    const spender = await this.market.getAddress();
+    const [nonce, domainInfo, network] = await Promise.all([
+      this.fare.nonces(owner),
+      this.fare.eip712Domain(),
+      this.provider.getNetwork(),
+    ]);
+    const domain = {
+      name: domainInfo.name,
+      version: domainInfo.version,
+      chainId: network.chainId,
+      verifyingContract: await this.fare.getAddress(),
+    };
+    const types = {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const sig = Signature.from(
+      await this.signer.signTypedData(domain, types, { owner, spender, value, nonce, deadline }),
+    );
+    return { deadline, v: sig.v, r: sig.r, s: sig.s };
+  }
+
+  /** Argument `index` of the first `event` the market emitted in `tx`. */
+  private eventArg(tx: TxResult, event: string, index: number): bigint | undefined {
+    for (const log of tx.receipt.logs) {
+      const parsed = this.market.interface.parseLog(log);
+      if (parsed?.name === event) return parsed.args[index] as bigint;
+    }
+    return undefined;
+  }
+}
