@@ -281,12 +281,29 @@ export class RideCoopClient {
     return out;
   }
 
-  /** Raw market logs matching `topics` (OR lists allowed), in chunks. */
-  private async rawLogs(topics: (string | string[] | null)[]): Promise<Log[]> {
+  /**
+   * The first block at or after `timestamp` (binary search: about log2(blocks) reads), so a
+   * query for what can still be live never scans the whole history.
+   */
+  async firstBlockSince(timestamp: bigint): Promise<number> {
+    let lo = this.deployment.blockNumber;
+    let hi = await this.provider.getBlockNumber();
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const block = await this.provider.getBlock(mid);
+      if (block === null) throw new Error(`the node returned no block ${mid}`);
+      if (BigInt(block.timestamp) < timestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Raw market logs matching `topics` (OR lists allowed), in chunks, from `fromBlock`. */
+  private async rawLogs(topics: (string | string[] | null)[], fromBlock = this.deployment.blockNumber): Promise<Log[]> {
     const latest = await this.provider.getBlockNumber();
     const address = this.deployment.contracts.RideMarket.address;
     const out: Log[] = [];
-    for (let from = this.deployment.blockNumber; from <= latest; from += this.logChunk) {
+    for (let from = fromBlock; from <= latest; from += this.logChunk) {
       const toBlock = Math.min(latest, from + this.logChunk - 1);
       out.push(...(await this.provider.getLogs({ address, topics, fromBlock: from, toBlock })));
     }
@@ -470,8 +487,10 @@ export class RideCoopClient {
   async openRequestsNear(cell: string): Promise<OpenRequest[]> {
     const areas = areaWithNeighbours(cell).map(areaTopic);
     const topic = this.market.interface.getEvent("RideRequested").topicHash;
-    const logs = await this.rawLogs([topic, null, null, areas]);
     const now = await this.now();
+    // A request lives at most MAX_REQUEST_TTL: older logs cannot be open.
+    const since = await this.firstBlockSince(now - (await this.market.MAX_REQUEST_TTL()));
+    const logs = await this.rawLogs([topic, null, null, areas], since);
     const out: OpenRequest[] = [];
     for (const log of logs) {
       const parsed = this.market.interface.parseLog(log);

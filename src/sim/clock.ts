@@ -1,6 +1,7 @@
 import type { ContractTransactionResponse } from "ethers";
 import type { EthereumProvider } from "hardhat/types";
 import type { GasTally } from "./stats";
+import { explainError } from "../client/errors";
 
 /**
  * The simulation's time. Every transaction is mined at the next second of this clock, so the
@@ -34,7 +35,14 @@ export class SimClock {
   async send(op: string, tx: () => Promise<ContractTransactionResponse>): Promise<bigint> {
     this.nowSeconds += 1;
     await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
-    const receipt = await (await tx()).wait();
+    let receipt;
+    try {
+      receipt = await (await tx()).wait();
+    } catch (err) {
+      // A revert reaches the person running the simulation as the decoded custom error.
+      const explained = explainError(err);
+      throw new Error(`${op}: ${explained instanceof Error ? explained.message : String(explained)}`);
+    }
     if (receipt === null) throw new Error(`${op}: the transaction was not mined`);
     this.gas.add(op, receipt.gasUsed);
     return receipt.gasUsed;

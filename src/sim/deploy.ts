@@ -1,48 +1,45 @@
-import hre from "hardhat";
-import { parseUnits } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import {
+  ArbiterPool__factory,
+  BlockhashRandomness__factory,
+  DisputeCourt__factory,
+  TestUSD__factory,
+} from "../../typechain-types";
+import { RideCoopClient } from "../client";
+import { deployRideCoop } from "../deploy";
+import { CourtDriver } from "./disputes";
 import type { Suite } from "./simulation";
 
-/** Deploys the suite for the simulation on the in-process network (local-chain settings). */
-export async function deploySimSuite(): Promise<Suite> {
-  const { ethers } = hre;
-  const [deployer] = await ethers.getSigners();
-  const usd = (a: string) => parseUnits(a, 6);
-  const tusd = await ethers.deployContract("TestUSD");
-  const timelock = await ethers.deployContract("TimelockController", [300, [], [ethers.ZeroAddress], deployer.address]);
-  const token = await ethers.deployContract("CoopToken", [
-    parseUnits("100000000", 18),
-    await tusd.getAddress(),
-    await timelock.getAddress(),
-  ]);
-  const governor = await ethers.deployContract("CoopGovernor", [
-    await token.getAddress(),
-    await timelock.getAddress(),
-    60,
-    3600,
-    parseUnits("50", 18),
-    4,
-    600,
-  ]);
-  const market = await ethers.deployContract("RideMarket", [
-    await tusd.getAddress(),
-    await token.getAddress(),
-    await timelock.getAddress(),
+/**
+ * Deploys the suite exactly as `npx hardhat deploy` does (Ignition, wiring verified on chain,
+ * deployments/<network>.json) and connects the simulation to it through the client.
+ */
+export async function deploySimSuite(
+  hre: HardhatRuntimeEnvironment,
+  keeper: HardhatEthersSigner,
+): Promise<Suite> {
+  const { deployment, checks } = await deployRideCoop(hre, { fresh: true });
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length > 0) throw new Error(`the deployment's wiring is off: ${failed.map((c) => c.what).join(", ")}`);
+  const client = new RideCoopClient(deployment, keeper);
+  const c = deployment.contracts;
+  if (c.TestUSD === undefined) throw new Error("the simulation needs TestUSD as the fare token (a local network)");
+  if (c.DisputeCourt === undefined || c.ArbiterPool === undefined || c.Randomness === undefined) {
+    throw new Error("the deployment has no dispute court: the simulation needs the whole suite");
+  }
+  const tusd = TestUSD__factory.connect(c.TestUSD.address, keeper);
+  const randomness = BlockhashRandomness__factory.connect(c.Randomness.address, keeper);
+  const court = new CourtDriver(
     {
-      feeBps: 500,
-      holdersShareBps: 5_000,
-      rewardPerToken: parseUnits("1", 18),
-      gracePeriod: 120,
-      pickupWindow: 15 * 60,
-      noShowWindow: 5 * 60,
-      confirmWindow: 60 * 60,
-      rideWindow: 4 * 60 * 60,
+      court: DisputeCourt__factory.connect(c.DisputeCourt.address, keeper),
+      pool: ArbiterPool__factory.connect(c.ArbiterPool.address, keeper),
+      market: client.market,
+      token: client.token,
+      tusd,
+      randomnessDelay: Number(await randomness.delayBlocks()),
     },
-    { minStake: usd("50"), cancellationFee: usd("3"), noShowPenalty: usd("5") },
-    { pairFareCap: usd("200"), driverFareCap: usd("2000") },
-  ]);
-  await token.setMinter(await market.getAddress());
-  await timelock.grantRole(await timelock.PROPOSER_ROLE(), await governor.getAddress());
-  await timelock.grantRole(await timelock.CANCELLER_ROLE(), await governor.getAddress());
-  await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployer.address);
-  return { tusd, token, market, governor };
+    keeper,
+  );
+  return { tusd, token: client.token, market: client.market, governor: client.governor, court, client };
 }

@@ -59,7 +59,7 @@ export class CourtDriver {
 
   async open(clock: SimClock, rideId: bigint, opener: HardhatEthersSigner): Promise<bigint> {
     const { court } = this.contracts;
-    const id = await court.openDispute.staticCall(rideId, { from: opener.address });
+    const id = await court.connect(opener).openDispute.staticCall(rideId);
     await clock.send("court.openDispute", () => court.connect(opener).openDispute(rideId));
     return id;
   }
@@ -81,9 +81,14 @@ export class CourtDriver {
   /**
    * Waits for the randomness, draws the arbiter (redrawing while a draw fails), and has it rule
    * `riderBps`. Returns the arbiter and when the appeal window closes, after which anyone
-   * executes the ruling.
+   * executes the ruling; or, when every draw failed (too little stake outside the parties),
+   * `fallback`: the court already split the escrow 50/50.
    */
-  async arbitrate(clock: SimClock, disputeId: bigint, riderBps: number): Promise<{ arbiter: string; due: number }> {
+  async arbitrate(
+    clock: SimClock,
+    disputeId: bigint,
+    riderBps: number,
+  ): Promise<{ fallback: true } | { fallback: false; arbiter: string; due: number }> {
     const { court } = this.contracts;
     for (let attempt = 0; attempt < 5; attempt++) {
       await clock.mine(this.contracts.randomnessDelay + 1);
@@ -92,13 +97,14 @@ export class CourtDriver {
       if (d.status !== 1n) break; // no longer Drawing: the panel is seated
     }
     const d = await court.getDispute(disputeId);
+    if (d.status === 4n) return { fallback: true }; // Resolved by the 50/50 fallback
     const seat = await court.getSeat(disputeId, d.round, 0);
     const arbiter = this.signers.get(seat.arbiter);
     if (arbiter === undefined) throw new Error(`arbiter ${seat.arbiter} is not one of the simulation's people`);
     clock.advance(1800);
     await clock.send("court.rule", () => court.connect(arbiter).rule(disputeId, riderBps));
     const params = await court.parameters();
-    return { arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
+    return { fallback: false, arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
   }
 
   /** The keeper executes a ruling whose appeal window has closed. */

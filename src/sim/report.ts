@@ -133,7 +133,9 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       ? "Disputes were not simulated: this deployment has no dispute court."
       : `${r.disputes.opened} opened: ${r.disputes.settled} settled by the two parties (no arbiter fee), ` +
         `${r.disputes.ruled} ruled by an arbiter drawn at random, by stake, from ${r.disputes.arbiters} drivers ` +
-        `who staked half their RIDE. After everyone withdrew, the court holds ${r.disputes.courtUnaccounted} ` +
+        `who staked half their RIDE; ${r.disputes.fallback} split 50/50 because no eligible arbiter could be ` +
+        `drawn within the court's limit of failed draws. After everyone withdrew, the court holds ` +
+        `${r.disputes.courtUnaccounted} ` +
         "units it does not owe anyone.",
     "",
     "## The self-dealing ring",

@@ -1,12 +1,13 @@
-import { encodeBytes32String, hexlify, keccak256, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
+import { encodeBytes32String, hexlify, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { CoopGovernor, CoopToken, RideMarket, TestUSD } from "../../typechain-types";
-import { areaTopic, areaWithNeighbours, cellOf, cellToBytes6, routeCommitment, type LatLon } from "../geo";
+import { areaWithNeighbours, cellOf, cellToBytes6, routeCommitment, type LatLon } from "../geo";
 import { SimClock } from "./clock";
 import type { Rng } from "./rng";
 import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
 import { GasTally, gini } from "./stats";
 import type { CourtDriver } from "./disputes";
+import type { RideCoopClient } from "../client";
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -53,6 +54,8 @@ export interface Suite {
   governor: CoopGovernor;
   /** The dispute court; absent, disputes are skipped and the report says so. */
   court?: CourtDriver;
+  /** The typed client over the deployment: drivers find requests through it. */
+  client: RideCoopClient;
 }
 
 export type Outcome =
@@ -65,6 +68,7 @@ export type Outcome =
   | "expiredUnmatched"
   | "disputeSettled"
   | "disputeRuled"
+  | "disputeFallback"
   | "riderOutOfFunds";
 
 interface DriverState {
@@ -101,7 +105,7 @@ export interface SimResult {
   ride: { supply: bigint; earned: bigint; cap: bigint; gini: number; holders: number };
   revenue: { toHolders: bigint; claimed: bigint; toTreasury: bigint };
   ring: { rides: number; feesPaid: bigint; rideEarned: bigint; revenueClaimed: bigint; net: bigint };
-  disputes: { opened: number; settled: number; ruled: number; arbiters: number; courtUnaccounted: bigint; skipped: boolean };
+  disputes: { opened: number; settled: number; ruled: number; fallback: number; arbiters: number; courtUnaccounted: bigint; skipped: boolean };
   gas: ReturnType<GasTally["rows"]>;
   gasPerRide: { happyPath: number; silentRider: number };
   conservation: { marketBalance: bigint; owedByLedger: bigint; owedBySum: bigint; difference: bigint };
@@ -125,6 +129,7 @@ export class Simulation {
     expiredUnmatched: 0,
     disputeSettled: 0,
     disputeRuled: 0,
+    disputeFallback: 0,
     riderOutOfFunds: 0,
   };
   private readonly drivers: DriverState[] = [];
@@ -163,7 +168,7 @@ export class Simulation {
     const { rides, days } = this.opts;
     const interval = (days * DAY) / rides;
     const voteAt = Math.floor(rides / 2);
-    const seatAt = Math.floor(rides / 10);
+    const seatAt = Math.floor(rides / 4);
     const ringEvery = this.opts.ringRides > 0 ? Math.max(1, Math.floor(rides / this.opts.ringRides)) : 0;
     let ringDone = 0;
     const ring = { feesPaid: 0n, rideEarned: 0n };
@@ -176,7 +181,7 @@ export class Simulation {
       if (i === seatAt && this.suite.court !== undefined) {
         this.arbitersSeated = await this.suite.court.seatArbiters(
           this.clock,
-          this.drivers.slice(0, 10).map((d) => d.signer),
+          this.drivers.map((d) => d.signer),
         );
       }
       await this.oneRide();
@@ -370,11 +375,8 @@ export class Simulation {
     if (free.length === 0) return undefined;
     const chosen = free[this.rng.int(free.length)];
     // The driver's client: one log filter over its area and the eight around it.
-    const watched = areaWithNeighbours(cellOf(chosen.position, 5)).map(areaTopic);
-    const { market } = this.suite;
-    const latest = await market.runner!.provider!.getBlockNumber();
-    const logs = await market.queryFilter(market.filters.RideRequested(undefined, undefined, watched), latest - 5);
-    if (!logs.some((log) => log.args.rideId === id)) {
+    const open = await this.suite.client.as(chosen.signer).openRequestsNear(cellOf(chosen.position, 6));
+    if (!open.some((r) => r.rideId === id)) {
       throw new Error(`driver ${chosen.signer.address} did not see ride ${id} in its area`);
     }
     return chosen;
@@ -397,18 +399,22 @@ export class Simulation {
   private async dispute(id: bigint, rider: HardhatEthersSigner, driver: DriverState, fare: bigint): Promise<void> {
     const court = this.suite.court!;
     this.disputesOpened++;
-    const riderBps = this.rng.pick([2_500, 5_000, 7_500, 10_000]);
+    let riderBps = this.rng.pick([2_500, 5_000, 7_500, 10_000]);
     const disputeId = await court.open(this.clock, id, rider);
     if (!court.canArbitrate || this.rng.chance(0.5)) {
       await court.settle(this.clock, disputeId, rider, driver.signer, riderBps);
       this.outcomes.disputeSettled++;
     } else {
-      driver.busyUntil = this.clock.now;
-      const { due } = await court.arbitrate(this.clock, disputeId, riderBps);
-      this.defer(due, async () => {
-        await court.execute(this.clock, disputeId);
-        this.outcomes.disputeRuled++;
-      });
+      const result = await court.arbitrate(this.clock, disputeId, riderBps);
+      if (result.fallback) {
+        this.outcomes.disputeFallback++;
+        riderBps = 5_000;
+      } else {
+        this.defer(result.due, async () => {
+          await court.execute(this.clock, disputeId);
+          this.outcomes.disputeRuled++;
+        });
+      }
     }
     const driverShare = (fare * BigInt(10_000 - riderBps)) / 10_000n;
     driver.earned += driverShare;
@@ -649,6 +655,7 @@ export class Simulation {
         opened: this.disputesOpened,
         settled: this.outcomes.disputeSettled,
         ruled: this.outcomes.disputeRuled,
+        fallback: this.outcomes.disputeFallback,
         arbiters: this.arbitersSeated,
         courtUnaccounted,
         skipped: this.suite.court === undefined,
