@@ -102,9 +102,8 @@ async function main(): Promise<void> {
   // A fixed start, aligned to a reward epoch: the same seed gives the same chain.
   const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
   const start = (Math.floor(latest / WEEK) + 2) * WEEK;
-  await hre.network.provider.send("evm_setNextBlockTimestamp", [start]);
   const keeper = (await people(opts.seed, "keeper", 1))[0];
-  const suite = await deploySimSuite(hre, keeper);
+  const suite = await deploySimSuite(hre, keeper, start);
   const accounts = {
     drivers: await people(opts.seed, "driver", opts.drivers),
     riders: await people(opts.seed, "rider", opts.riders),

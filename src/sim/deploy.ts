@@ -18,8 +18,11 @@ import type { Suite } from "./simulation";
 export async function deploySimSuite(
   hre: HardhatRuntimeEnvironment,
   keeper: HardhatEthersSigner,
+  startTimestamp: number,
 ): Promise<Suite> {
-  const { deployment, checks } = await deployRideCoop(hre, { fresh: true });
+  const { deployment, checks } = await withFixedTimestamps(hre, startTimestamp, () =>
+    deployRideCoop(hre, { fresh: true }),
+  );
   const failed = checks.filter((c) => !c.ok);
   if (failed.length > 0) throw new Error(`the deployment's wiring is off: ${failed.map((c) => c.what).join(", ")}`);
   const client = new RideCoopClient(deployment, keeper);
@@ -42,4 +45,26 @@ export async function deploySimSuite(
     keeper,
   );
   return { tusd, token: client.token, market: client.market, governor: client.governor, court, client };
+}
+
+/**
+ * Runs `work` with every transaction mined one second after the previous one, from `start`,
+ * instead of at the wall clock: block hashes (the local randomness source) then depend on the
+ * seed alone, and the same seed gives the same report.
+ */
+async function withFixedTimestamps<T>(hre: HardhatRuntimeEnvironment, start: number, work: () => Promise<T>): Promise<T> {
+  const provider = hre.network.provider;
+  const request = provider.request.bind(provider);
+  let next = start;
+  provider.request = async (args) => {
+    if (args.method === "eth_sendTransaction" || args.method === "eth_sendRawTransaction") {
+      await request({ method: "evm_setNextBlockTimestamp", params: [next++] });
+    }
+    return request(args);
+  };
+  try {
+    return await work();
+  } finally {
+    provider.request = request;
+  }
 }

@@ -447,8 +447,10 @@ export class Simulation {
     await this.clock.send("ring.startRide", () => market.connect(driver).startRide(id));
     await this.clock.send("ring.confirmRide", () => market.connect(rider).confirmRide(id, 5));
     const feeBps = BigInt((await market.getRide(id)).feeBps);
-    const after = (await market.rewardsOf(driver.address)).accrued;
-    return { fee: (fare * feeBps) / 10_000n, reward: after - before };
+    const reward = (await market.rewardsOf(driver.address)).accrued - before;
+    // The ring's best case: it claims at once, so its RIDE earns revenue share from then on.
+    if (reward > 0n) await this.clock.send("ring.claimRewards", () => market.connect(driver).claimRewards());
+    return { fee: (fare * feeBps) / 10_000n, reward };
   }
 
   // ------------------------------------------------------------------ the keeper and the days
