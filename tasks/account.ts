@@ -50,6 +50,8 @@ roleTask(
         `  RIDE           ${r(b.ride)}, votes ${r(b.votes)}${b.ride > 0n && b.votes === 0n ? " (gov:delegate to vote)" : ""}`,
         `  RIDE accrued   ${r(b.rewardsAccrued)}${b.rewardsAccrued > 0n ? " (driver:claim)" : ""}`,
         `  fee revenue    ${f(b.revenueClaimable)}`,
+        `  court credit   ${f(b.courtCredit)}${b.courtCredit > 0n ? " (withdraw to take it)" : ""}`,
+        `  arbiter stake  ${r(b.arbiterStake)}${b.arbiterCredit > 0n ? `, RIDE credit ${r(b.arbiterCredit)} (withdraw)` : ""}`,
         `  rating         ${b.ratings === 0n ? "unrated" : `${Number(b.ratingX100) / 100} from ${b.ratings}`}`,
       ],
       b,
@@ -63,10 +65,10 @@ interface WithdrawArgs extends CommonArgs {
 }
 
 roleTask(
-  task("withdraw", "Withdraws the market credit and claims RIDE fee revenue").addOptionalParam(
-    "to",
-    "Recipient (default: --account)",
-  ),
+  task(
+    "withdraw",
+    "Withdraws the market and court credits and claims RIDE fee revenue and RIDE slash credits",
+  ).addOptionalParam("to", "Recipient (default: --account)"),
   async (args: WithdrawArgs, hre: HardhatRuntimeEnvironment) => {
     const client = await clientFor(hre, args);
     const me = await client.address();

@@ -5,4 +5,5 @@ import "./rider";
 import "./driver";
 import "./ride";
 import "./keeper";
+import "./arbiter";
 import "./gov";

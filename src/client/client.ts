@@ -13,6 +13,12 @@ import {
   type Signer,
 } from "ethers";
 import {
+  ArbiterPool__factory,
+  BlockhashRandomness__factory,
+  DisputeCourt__factory,
+  type ArbiterPool,
+  type BlockhashRandomness,
+  type DisputeCourt,
   CoopGovernor__factory,
   CoopToken__factory,
   TimelockController__factory,
@@ -28,12 +34,24 @@ import {
 } from "../../typechain-types";
 import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from "../../typechain-types/common";
 import type { IRideMarket } from "../../typechain-types/contracts/market/RideMarket";
-import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment } from "../geo";
-import type { Deployment } from "./deployment";
-import { explainError, RIDE_STATES, type ErrorContext, type RideStateName } from "./errors";
+import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment, type LatLon } from "../geo";
+import { DeploymentError, type Deployment } from "./deployment";
+import {
+  DISPUTE_OUTCOMES,
+  DISPUTE_STATUSES,
+  explainError,
+  RANDOMNESS_STATUSES,
+  RIDE_STATES,
+  type DisputeOutcomeName,
+  type DisputeStatusName,
+  type ErrorContext,
+  type RandomnessStatusName,
+  type RideStateName,
+} from "./errors";
 import { formatAmount, formatTime, parseAmount, type TokenUnit } from "./format";
 import type { Place } from "./location";
 import { MARKET_PARAMETERS, type ParamChange } from "./params";
+import type { RideSecret } from "./rides-store";
 
 /** A mined transaction as a person (and --json) sees it. */
 export interface TxResult {
@@ -93,8 +111,19 @@ export interface RideView {
 
 /** What the keeper found due, with the call that settles it. */
 export interface DueWork {
-  kind: "expire" | "finalize" | "driver-no-show" | "rider-no-show" | "abandoned" | "distribute" | string;
+  kind:
+    | "expire"
+    | "finalize"
+    | "driver-no-show"
+    | "rider-no-show"
+    | "abandoned"
+    | "distribute"
+    | "draw"
+    | "timeout-ruling"
+    | "execute-ruling"
+    | string;
   rideId?: bigint;
+  disputeId?: bigint;
   dueSince: bigint;
   run: () => Promise<ContractTransactionResponse>;
 }
@@ -114,6 +143,80 @@ export interface Balances {
   revenueClaimable: bigint;
   ratingX100: bigint;
   ratings: bigint;
+  /** Fare-token credit in the dispute court (fee refunds, arbiter fees). */
+  courtCredit: bigint;
+  /** RIDE staked in the arbiter pool, and RIDE credited by slashes. */
+  arbiterStake: bigint;
+  arbiterCredit: bigint;
+}
+
+/** One piece of ERC-1497 style evidence: a URI and the keccak256 of what it points to. */
+export interface EvidenceInput {
+  uri: string;
+  hash: string;
+}
+
+export interface EvidenceItem extends EvidenceInput {
+  party: string;
+  /** A route reveal whose points and salt hash to the ride's commitment (undefined: not a reveal). */
+  revealVerified?: boolean;
+}
+
+/** The rider's reveal of a route: the exact points and the salt behind the ride's commitment. */
+export interface RouteReveal {
+  type: "ridecoop/route-reveal";
+  rideId: string;
+  pickup: LatLon;
+  dropoff: LatLon;
+  salt: string;
+}
+
+export interface DisputeView {
+  disputeId: bigint;
+  status: DisputeStatusName;
+  outcome?: DisputeOutcomeName;
+  rider: string;
+  driver: string;
+  fare: bigint;
+  openedByRider: boolean;
+  round: number;
+  failedDraws: number;
+  /** The round's ruling while Ruled, the final split when Resolved. */
+  riderBps: number;
+  /** The ruling deadline while Voting, the appeal deadline while Ruled. */
+  deadline: bigint;
+  randomness: RandomnessStatusName;
+  proposal?: { proposer: string; riderBps: number };
+  seats: { arbiter: string; locked: bigint; riderBps: number; voted: boolean }[];
+  evidence: EvidenceItem[];
+  now: bigint;
+}
+
+/** A seat the caller holds and must rule on. */
+export interface ArbiterDuty {
+  disputeId: bigint;
+  round: number;
+  seat: number;
+  rider: string;
+  driver: string;
+  fare: bigint;
+  deadline: bigint;
+  locked: bigint;
+  evidence: EvidenceItem[];
+  proposal?: { proposer: string; riderBps: number };
+}
+
+export interface ArbiterStatus {
+  account: string;
+  stake: bigint;
+  locked: bigint;
+  free: bigint;
+  unstaking: bigint;
+  unstakeAt: bigint;
+  weight: bigint;
+  totalWeight: bigint;
+  drawLock: bigint;
+  credit: bigint;
 }
 
 export interface RequestInput {
@@ -184,6 +287,7 @@ export class RideCoopClient {
   readonly fareUnit: TokenUnit;
   readonly rideUnit: TokenUnit;
   private readonly logChunk: number;
+  private readonly disputes?: { court: DisputeCourt; pool: ArbiterPool; randomness: BlockhashRandomness };
 
   constructor(
     readonly deployment: Deployment,
@@ -200,6 +304,41 @@ export class RideCoopClient {
     this.fareUnit = { symbol: deployment.fareToken.symbol, decimals: deployment.fareToken.decimals };
     this.rideUnit = { symbol: deployment.rideToken.symbol, decimals: deployment.rideToken.decimals };
     this.logChunk = options.logChunk ?? 1_000_000;
+    const c = deployment.contracts;
+    if (c.DisputeCourt !== undefined && c.ArbiterPool !== undefined && c.Randomness !== undefined) {
+      this.disputes = {
+        court: DisputeCourt__factory.connect(c.DisputeCourt.address, signer),
+        pool: ArbiterPool__factory.connect(c.ArbiterPool.address, signer),
+        // IRandomness; BlockhashRandomness adds targetBlock, read only on local chains.
+        randomness: BlockhashRandomness__factory.connect(c.Randomness.address, signer),
+      };
+    }
+  }
+
+  /** The dispute court; a deployment without one is an error that says how to get one. */
+  get court(): DisputeCourt {
+    return this.requireDisputes().court;
+  }
+
+  get pool(): ArbiterPool {
+    return this.requireDisputes().pool;
+  }
+
+  get randomness(): BlockhashRandomness {
+    return this.requireDisputes().randomness;
+  }
+
+  get hasCourt(): boolean {
+    return this.disputes !== undefined;
+  }
+
+  private requireDisputes(): { court: DisputeCourt; pool: ArbiterPool; randomness: BlockhashRandomness } {
+    if (this.disputes === undefined) {
+      throw new DeploymentError(
+        `the deployment on ${this.deployment.network} has no dispute court. Redeploy with \`npx hardhat deploy --network ${this.deployment.network} --fresh\`.`,
+      );
+    }
+    return this.disputes;
   }
 
   /** The same deployment seen by another account. */
@@ -323,7 +462,20 @@ export class RideCoopClient {
 
   async balances(account?: string): Promise<Balances> {
     const who = account === undefined ? await this.address() : getAddress(account);
-    const [fareToken, credit, acc, ride, votes, delegate, rewards, revenue, [avg, count]] = await Promise.all([
+    const [
+      fareToken,
+      credit,
+      acc,
+      ride,
+      votes,
+      delegate,
+      rewards,
+      revenue,
+      [avg, count],
+      courtCredit,
+      arbiter,
+      arbiterCredit,
+    ] = await Promise.all([
       this.fare.balanceOf(who),
       this.market.creditOf(who),
       this.market.getAccount(who),
@@ -333,6 +485,9 @@ export class RideCoopClient {
       this.market.rewardsOf(who),
       this.token.claimableRevenue(who),
       this.market.averageRating(who),
+      this.hasCourt ? this.court.creditOf(who) : 0n,
+      this.hasCourt ? this.pool.arbiterOf(who).then((a) => a.stake) : 0n,
+      this.hasCourt ? this.pool.creditOf(who) : 0n,
     ]);
     return {
       account: who,
@@ -349,21 +504,34 @@ export class RideCoopClient {
       revenueClaimable: revenue,
       ratingX100: avg,
       ratings: count,
+      courtCredit,
+      arbiterStake: arbiter,
+      arbiterCredit,
     };
   }
 
-  /** Withdraws the market credit (and claims the RIDE holders' fee revenue if any) to `to`. */
+  /**
+   * Withdraws the market credit, the court credit (fee refunds, arbiter fees), and claims the
+   * RIDE holders' fee revenue and any RIDE slash credit, to `to`.
+   */
   async withdraw(to?: string): Promise<TxResult[]> {
     const me = await this.address();
     const dest = to === undefined ? me : getAddress(to);
     const txs: TxResult[] = [];
-    const [credit, revenue] = await Promise.all([this.market.creditOf(me), this.token.claimableRevenue(me)]);
-    if (credit === 0n && revenue === 0n) {
+    const [credit, revenue, courtCredit, poolCredit] = await Promise.all([
+      this.market.creditOf(me),
+      this.token.claimableRevenue(me),
+      this.hasCourt ? this.court.creditOf(me) : 0n,
+      this.hasCourt ? this.pool.creditOf(me) : 0n,
+    ]);
+    if (credit === 0n && revenue === 0n && courtCredit === 0n && poolCredit === 0n) {
       // Let the contract say it, with its error and hint.
       txs.push(await this.send("withdraw", () => this.market.withdraw(dest)));
     }
     if (credit > 0n) txs.push(await this.send("withdraw", () => this.market.withdraw(dest)));
+    if (courtCredit > 0n) txs.push(await this.send("withdraw court credit", () => this.court.withdraw(dest)));
     if (revenue > 0n) txs.push(await this.send("claim revenue", () => this.token.claimRevenue(dest)));
+    if (poolCredit > 0n) txs.push(await this.send("claim RIDE credit", () => this.pool.claimCredit(dest)));
     return txs;
   }
 
@@ -649,7 +817,12 @@ export class RideCoopClient {
           next.push({ who: "driver", action: "rate the rider", task: `ride:rate ${id}` });
         break;
       case "Disputed":
-        next.push({ who: "either party", action: "settle together or await the arbiter", task: `ride:settle ${id}` });
+        next.push({
+          who: "either party",
+          action: "settle together or await the arbiter",
+          task: `ride:settle --dispute ${rideId} --split <rider %>`,
+        });
+        next.push({ who: "anyone", action: "follow the dispute", task: `dispute:show --dispute ${rideId}` });
         break;
       default:
         break;
@@ -671,11 +844,302 @@ export class RideCoopClient {
     };
   }
 
+  // ------------------------------------------------------------------ disputes: parties
+
+  /** The commitment posted with the request, from its RideRequested event. */
+  async rideCommitment(rideId: bigint): Promise<string | undefined> {
+    const logs = await this.events(this.market.filters.RideRequested(rideId), this.market);
+    return logs[0]?.args.commitment;
+  }
+
+  /**
+   * Opens a dispute on `rideId`, paying the dispute fee (approving the court when the allowance
+   * is short), then posts each piece of evidence. A dispute's id is its ride's id.
+   */
+  async openDispute(
+    rideId: bigint,
+    evidence: EvidenceInput[] = [],
+  ): Promise<{ disputeId: bigint; fee: bigint; txs: TxResult[] }> {
+    const court = this.court;
+    const [fee, allowance] = await Promise.all([
+      court.parameters().then((p) => p.disputeFee),
+      this.fare.allowance(await this.address(), await court.getAddress()),
+    ]);
+    const txs: TxResult[] = [];
+    if (allowance < fee)
+      txs.push(await this.send("approve court", async () => this.fare.approve(await court.getAddress(), fee)));
+    txs.push(await this.send("open dispute", () => court.openDispute(rideId)));
+    for (const item of evidence) txs.push(await this.submitEvidence(rideId, item));
+    return { disputeId: rideId, fee, txs };
+  }
+
+  async submitEvidence(disputeId: bigint, evidence: EvidenceInput): Promise<TxResult> {
+    return this.send("evidence", () => this.court.submitEvidence(disputeId, evidence.uri, evidence.hash));
+  }
+
+  /**
+   * Settles on `riderBps` of the fare to the rider: accepts when the other party's standing
+   * proposal is the same split (a different one reverts with SettlementMismatch), proposes
+   * otherwise. `counter` proposes even over the other party's proposal.
+   */
+  async settle(
+    disputeId: bigint,
+    riderBps: number,
+    counter = false,
+  ): Promise<{ action: "proposed" | "accepted"; tx: TxResult }> {
+    const [proposal, me] = await Promise.all([this.court.getProposal(disputeId), this.address()]);
+    const theirs = proposal.proposer !== ZeroAddress && getAddress(proposal.proposer) !== me;
+    if (theirs && !counter) {
+      return {
+        action: "accepted",
+        tx: await this.send("accept settlement", () => this.court.acceptSettlement(disputeId, riderBps)),
+      };
+    }
+    return {
+      action: "proposed",
+      tx: await this.send("propose settlement", () => this.court.proposeSettlement(disputeId, riderBps)),
+    };
+  }
+
+  /** The losing party appeals the round's ruling, paying the next round's appeal fee. */
+  async appeal(disputeId: bigint): Promise<{ fee: bigint; txs: TxResult[] }> {
+    const court = this.court;
+    const d = await this.read(() => court.getDispute(disputeId));
+    const fee = await this.read(() => court.appealFee(disputeId, Number(d.round) + 1));
+    const txs: TxResult[] = [];
+    const allowance = await this.fare.allowance(await this.address(), await court.getAddress());
+    if (allowance < fee)
+      txs.push(await this.send("approve court", async () => this.fare.approve(await court.getAddress(), fee)));
+    txs.push(await this.send("appeal", () => court.appeal(disputeId, fee)));
+    return { fee, txs };
+  }
+
+  /** Evidence posted in a dispute, with route reveals checked against their hash. */
+  async evidence(disputeId: bigint): Promise<EvidenceItem[]> {
+    const logs = await this.events(this.court.filters.Evidence(disputeId), this.court);
+    return logs.map((l) => {
+      const reveal = parseRouteReveal(l.args.uri);
+      return {
+        party: l.args.party,
+        uri: l.args.uri,
+        hash: l.args.hash,
+        revealVerified:
+          reveal === undefined
+            ? undefined
+            : routeCommitment(reveal.pickup, reveal.dropoff, reveal.salt) === l.args.hash,
+      };
+    });
+  }
+
+  /** A dispute: status, parties, panel, proposal, evidence, deadline. */
+  async showDispute(disputeId: bigint): Promise<DisputeView> {
+    const court = this.court;
+    const [d, proposal, now] = await Promise.all([
+      court.getDispute(disputeId),
+      court.getProposal(disputeId),
+      this.now(),
+    ]);
+    if (d.rider === ZeroAddress) {
+      throw explainError(
+        { data: court.interface.encodeErrorResult("DisputeUnknown", [disputeId]) },
+        this.errorContext(now),
+      );
+    }
+    const round = Number(d.round);
+    const size = Number(await court.panelSize(round));
+    const seats = await Promise.all(Array.from({ length: size }, (_, s) => court.getSeat(disputeId, round, s)));
+    const status = DISPUTE_STATUSES[Number(d.status)];
+    const [randomness, evidence, resolved] = await Promise.all([
+      this.randomness.status(d.requestId),
+      this.evidence(disputeId),
+      status === "Resolved" ? this.events(court.filters.DisputeResolved(disputeId), court) : Promise.resolve([]),
+    ]);
+    return {
+      disputeId,
+      status,
+      outcome: resolved.length > 0 ? DISPUTE_OUTCOMES[Number(resolved[0].args.outcome)] : undefined,
+      rider: d.rider,
+      driver: d.driver,
+      fare: d.fare,
+      openedByRider: d.openedByRider,
+      round,
+      failedDraws: Number(d.failedDraws),
+      riderBps: Number(d.riderBps),
+      deadline: d.deadline,
+      randomness: RANDOMNESS_STATUSES[Number(randomness)],
+      proposal:
+        proposal.proposer === ZeroAddress
+          ? undefined
+          : { proposer: proposal.proposer, riderBps: Number(proposal.riderBps) },
+      seats: seats
+        .filter((s) => s.arbiter !== ZeroAddress)
+        .map((s) => ({ arbiter: s.arbiter, locked: s.locked, riderBps: Number(s.riderBps), voted: s.voted })),
+      evidence,
+      now,
+    };
+  }
+
+  // ------------------------------------------------------------------ disputes: arbiters
+
+  /** Stakes `amount` RIDE in the arbiter pool (approving the pool when the allowance is short). */
+  async stakeArbiter(amount: bigint): Promise<TxResult[]> {
+    const pool = this.pool;
+    const spender = await pool.getAddress();
+    const txs: TxResult[] = [];
+    if ((await this.token.allowance(await this.address(), spender)) < amount) {
+      txs.push(await this.send("approve pool", () => this.token.approve(spender, amount)));
+    }
+    txs.push(await this.send("stake", () => pool.stake(amount)));
+    return txs;
+  }
+
+  /** Asks `amount` of the free stake back: it leaves the draw now, and is withdrawable after the cooldown. */
+  async requestUnstake(amount: bigint): Promise<TxResult> {
+    return this.send("request unstake", () => this.pool.requestUnstake(amount));
+  }
+
+  /** Withdraws the stake asked back, once the cooldown passed. */
+  async withdrawUnstaked(to?: string): Promise<TxResult> {
+    const dest = to === undefined ? await this.address() : getAddress(to);
+    return this.send("withdraw unstaked", () => this.pool.withdrawUnstaked(dest));
+  }
+
+  async arbiterStatus(account?: string): Promise<ArbiterStatus> {
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const [a, [weight, totalWeight], params, credit] = await Promise.all([
+      this.pool.arbiterOf(who),
+      this.pool.weightOf(who),
+      this.pool.parameters(),
+      this.pool.creditOf(who),
+    ]);
+    return {
+      account: who,
+      stake: a.stake,
+      locked: a.locked,
+      free: a.stake - a.locked,
+      unstaking: a.unstaking,
+      unstakeAt: a.unstakeAt,
+      weight,
+      totalWeight,
+      drawLock: params.drawLock,
+      credit,
+    };
+  }
+
+  /**
+   * The seats the caller holds in panels that are ruling now and has not voted in, from its
+   * ArbiterDrawn events (indexed by arbiter), with each dispute's evidence and deadline.
+   */
+  async arbiterDuties(account?: string): Promise<ArbiterDuty[]> {
+    const court = this.court;
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const drawn = await this.events(court.filters.ArbiterDrawn(undefined, undefined, undefined, who), court);
+    const out: ArbiterDuty[] = [];
+    const seen = new Set<string>();
+    for (const l of drawn) {
+      const { disputeId, round, seat } = l.args;
+      const key = `${disputeId}/${round}/${seat}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const [d, s] = await Promise.all([court.getDispute(disputeId), court.getSeat(disputeId, round, seat)]);
+      if (DISPUTE_STATUSES[Number(d.status)] !== "Voting" || d.round !== round) continue;
+      if (getAddress(s.arbiter) !== who || s.voted) continue;
+      const [evidence, proposal] = await Promise.all([this.evidence(disputeId), court.getProposal(disputeId)]);
+      out.push({
+        disputeId,
+        round: Number(round),
+        seat: Number(seat),
+        rider: d.rider,
+        driver: d.driver,
+        fare: d.fare,
+        deadline: d.deadline,
+        locked: s.locked,
+        evidence,
+        proposal:
+          proposal.proposer === ZeroAddress
+            ? undefined
+            : { proposer: proposal.proposer, riderBps: Number(proposal.riderBps) },
+      });
+    }
+    return out.sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0));
+  }
+
+  /** A seated arbiter rules `riderBps` of the fare to the rider. */
+  async rule(disputeId: bigint, riderBps: number): Promise<TxResult> {
+    return this.send("rule", () => this.court.rule(disputeId, riderBps));
+  }
+
+  // ------------------------------------------------------------------ disputes: keeper
+
+  /** Disputes opened since the deployment and not yet resolved, from the court's events. */
+  private async openDisputeIds(): Promise<bigint[]> {
+    const court = this.court;
+    const [opened, resolved] = await Promise.all([
+      this.events(court.filters.DisputeOpened(), court),
+      this.events(court.filters.DisputeResolved(), court),
+    ]);
+    const closed = new Set(resolved.map((l) => l.args.disputeId));
+    return opened.map((l) => l.args.disputeId).filter((id) => !closed.has(id));
+  }
+
+  /** Dispute work a deadline or the randomness made due: draws, silent panels, executable rulings. */
+  async dueDisputeWork(): Promise<DueWork[]> {
+    if (!this.hasCourt) return [];
+    const court = this.court;
+    const [ids, now] = await Promise.all([this.openDisputeIds(), this.now()]);
+    const work: DueWork[] = [];
+    for (const disputeId of ids) {
+      const d = await court.getDispute(disputeId);
+      const status = DISPUTE_STATUSES[Number(d.status)];
+      if (status === "Drawing") {
+        const r = RANDOMNESS_STATUSES[Number(await this.randomness.status(d.requestId))];
+        // Expired: drawArbiters renews the request itself.
+        if (r === "Ready" || r === "Expired") {
+          work.push({ kind: "draw", disputeId, dueSince: now, run: () => court.drawArbiters(disputeId) });
+        }
+      } else if (status === "Voting" && now > d.deadline) {
+        work.push({
+          kind: "timeout-ruling",
+          disputeId,
+          dueSince: d.deadline,
+          run: () => court.timeoutRuling(disputeId),
+        });
+      } else if (status === "Ruled" && (d.round >= 2n || now > d.deadline)) {
+        work.push({
+          kind: "execute-ruling",
+          disputeId,
+          dueSince: d.deadline,
+          run: () => court.executeRuling(disputeId),
+        });
+      }
+    }
+    return work;
+  }
+
+  /**
+   * Blocks to mine before every pending draw's randomness is ready (BlockhashRandomness: its
+   * target block must be mined). Local chains only: a public chain mines by itself.
+   */
+  async blocksUntilRandomness(): Promise<number> {
+    if (!this.hasCourt) return 0;
+    const [ids, latest] = await Promise.all([this.openDisputeIds(), this.provider.getBlockNumber()]);
+    let most = 0;
+    for (const disputeId of ids) {
+      const d = await this.court.getDispute(disputeId);
+      if (DISPUTE_STATUSES[Number(d.status)] !== "Drawing") continue;
+      if (RANDOMNESS_STATUSES[Number(await this.randomness.status(d.requestId))] !== "Pending") continue;
+      const target = Number(await this.randomness.targetBlock(d.requestId));
+      most = Math.max(most, target - latest + 1);
+    }
+    return most;
+  }
+
   // ------------------------------------------------------------------ keeper
 
   /**
    * Work a deadline has made due, found from events: expired requests, rides past the
-   * confirmation window, no-shows past the keeper delay, abandoned rides, pending holder fees.
+   * confirmation window, no-shows past the keeper delay, abandoned rides, pending holder fees,
+   * and the disputes' draws, silent panels and executable rulings (court events).
    */
   async dueWork(): Promise<DueWork[]> {
     const m = this.market;
@@ -712,6 +1176,7 @@ export class RideCoopClient {
       }
     }
     if (totals.holdersPending > 0n) work.push({ kind: "distribute", dueSince: now, run: () => m.distributeRevenue() });
+    work.push(...(await this.dueDisputeWork()));
     return work;
   }
 
@@ -722,7 +1187,7 @@ export class RideCoopClient {
       try {
         out.push({
           work: w,
-          tx: await this.send(`${w.kind}${w.rideId === undefined ? "" : ` ride ${w.rideId}`}`, w.run),
+          tx: await this.send(`${w.kind}${workTarget(w)}`, w.run),
         });
       } catch (err) {
         out.push({ work: w, error: (err as Error).message });
@@ -878,6 +1343,43 @@ export class RideCoopClient {
       const parsed = this.market.interface.parseLog(log);
       if (parsed?.name === event) return parsed.args[index] as bigint;
     }
+    return undefined;
+  }
+}
+
+/** " ride 3" / " dispute 3" / "": what a piece of due work is about. */
+export function workTarget(w: { rideId?: bigint; disputeId?: bigint }): string {
+  if (w.disputeId !== undefined) return ` dispute ${w.disputeId}`;
+  return w.rideId === undefined ? "" : ` ride ${w.rideId}`;
+}
+
+/** The rider's reveal of a ride's exact points and salt, as evidence whose hash is the route commitment. */
+export function routeRevealEvidence(secret: RideSecret): EvidenceInput {
+  const reveal: RouteReveal = {
+    type: "ridecoop/route-reveal",
+    rideId: secret.rideId,
+    pickup: secret.pickup,
+    dropoff: secret.dropoff,
+    salt: secret.salt,
+  };
+  return {
+    uri: `data:application/json,${encodeURIComponent(JSON.stringify(reveal))}`,
+    hash: routeCommitment(secret.pickup, secret.dropoff, secret.salt),
+  };
+}
+
+/** The reveal inside a route-reveal data URI, or undefined for any other URI. */
+export function parseRouteReveal(uri: string): RouteReveal | undefined {
+  const prefix = "data:application/json,";
+  if (!uri.startsWith(prefix)) return undefined;
+  try {
+    const value = JSON.parse(decodeURIComponent(uri.slice(prefix.length))) as Partial<RouteReveal>;
+    if (value.type !== "ridecoop/route-reveal" || value.pickup === undefined || value.dropoff === undefined) {
+      return undefined;
+    }
+    if (typeof value.salt !== "string") return undefined;
+    return value as RouteReveal;
+  } catch {
     return undefined;
   }
 }

@@ -1,11 +1,15 @@
 import { decodeBytes32String, Interface, type ErrorFragment, type InterfaceAbi, type Result } from "ethers";
 import {
+  ArbiterPool__factory,
+  BlockhashRandomness__factory,
   CoopGovernor__factory,
   CoopToken__factory,
+  DisputeCourt__factory,
   RideMarket__factory,
   TestUSD__factory,
   TimelockController__factory,
 } from "../../typechain-types";
+import { formatBps } from "./format";
 
 /** The ride states, in the order of IRideMarket.RideState. */
 export const RIDE_STATES = [
@@ -20,6 +24,18 @@ export const RIDE_STATES = [
   "Resolved",
 ] as const;
 export type RideStateName = (typeof RIDE_STATES)[number];
+
+/** IDisputeCourt.Status, in order. */
+export const DISPUTE_STATUSES = ["None", "Drawing", "Voting", "Ruled", "Resolved"] as const;
+export type DisputeStatusName = (typeof DISPUTE_STATUSES)[number];
+
+/** IDisputeCourt.Outcome, in order. */
+export const DISPUTE_OUTCOMES = ["None", "Settled", "Ruled", "Fallback"] as const;
+export type DisputeOutcomeName = (typeof DISPUTE_OUTCOMES)[number];
+
+/** IRandomness.Status, in order. */
+export const RANDOMNESS_STATUSES = ["Unknown", "Pending", "Ready", "Expired"] as const;
+export type RandomnessStatusName = (typeof RANDOMNESS_STATUSES)[number];
 
 /** How error arguments read: amounts with decimals and symbol, times relative to now. */
 export interface ErrorContext {
@@ -91,6 +107,16 @@ const EXPLANATIONS: Record<string, Explain> = {
   InvalidRating: ([r]) => e(`${r} is not a rating`, "rate with whole stars from 1 to 5"),
   InvalidCell: ([cell]) =>
     e(`${cell} is not a geohash cell of precision 5 or 6`, "pass lat,lon or a geohash such as wydm6v"),
+  InvalidMinRating: ([min, max]) =>
+    e(
+      `a minimum rating of ${Number(min) / 100} is above the best rating, ${Number(max) / 100}`,
+      "ask for at most 5 stars, like 4.5",
+    ),
+  AmountZero: () => e("the amount is zero", "give an amount above zero"),
+  TreasuryInsufficient: ([req, avail], c) =>
+    e(`the treasury holds ${c.fare(avail)}, ${c.fare(req)} was asked`, "propose a withdrawal of at most the treasury"),
+  NothingToDistribute: () =>
+    e("no holders' fee share is waiting to be distributed", "nothing to do; fees accrue as rides are paid"),
   RideUnknown: ([id]) => e(`there is no ride ${id}`, "check the ride id (rider:offers, driver:requests, ride:show)"),
   RideWrongState: ([id, cur, exp]) =>
     e(`ride ${id} is ${state(cur)}, expected ${state(exp)}`, `run ride:show --ride ${id} to see what can be done next`),
@@ -129,8 +155,17 @@ const EXPLANATIONS: Record<string, Explain> = {
       `driver ${d} would have a stake of ${c.fare(stake)}, below the minimum of ${c.fare(min)}`,
       "stake at least the minimum (gov:params shows it); to leave altogether, driver:unstake --all",
     ),
-  StakeLocked: ([d, open]) =>
-    e(`driver ${d} has ${open} open ride(s) or dispute(s) holding the stake`, "wait until they end, then unstake"),
+  // Same name, two errors: RideMarket's (driver, open rides) and ArbiterPool's (arbiter, requested, free).
+  StakeLocked: (args, c) =>
+    args.length === 3
+      ? e(
+          `arbiter ${args[0]} asked ${c.ride(args[1])} back, only ${c.ride(args[2])} of the stake is free (the rest is locked by disputes)`,
+          "ask for at most the free stake (arbiter:status shows it), or wait until the disputes end",
+        )
+      : e(
+          `driver ${args[0]} has ${args[1]} open ride(s) or dispute(s) holding the stake`,
+          "wait until they end, then unstake",
+        ),
   StakeInsufficient: ([who, req, avail], c) =>
     e(`${who} asked for ${c.fare(req)}, only ${c.fare(avail)} is available`, "ask for at most the available amount"),
   OfferUnknown: ([id, d]) =>
@@ -144,8 +179,12 @@ const EXPLANATIONS: Record<string, Explain> = {
   NotArrived: ([id]) => e(`the driver of ride ${id} has not marked arrival`, "the driver marks it with driver:arrived"),
   AlreadyRated: ([id, rater]) => e(`${rater} already rated ride ${id}`, "each party rates a ride once"),
   NothingToWithdraw: ([who]) => e(`${who} has nothing to withdraw`, "balance shows your credit"),
-  NothingToClaim: ([d]) =>
-    e(`driver ${d} has no RIDE to claim`, "RIDE accrues when a rider confirms a ride with a rating"),
+  // Same selector in RideMarket (rewards) and ArbiterPool (slash credits).
+  NothingToClaim: ([who]) =>
+    e(
+      `${who} has no RIDE to claim`,
+      "RIDE accrues when a rider confirms a ride with a rating; a silent arbiter's slash is credited to the dispute's parties",
+    ),
   SplitTooLarge: ([id, amount, fare], c) =>
     e(`ride ${id}: a split of ${c.fare(amount)} to the rider exceeds the fare ${c.fare(fare)}`, "give at most 100%"),
   ParameterUnknown: ([n]) => e(`there is no parameter "${name32(n)}"`, "gov:params lists the parameters"),
@@ -359,3 +398,115 @@ export function explainError(err: unknown, ctx: ErrorContext = RAW_CONTEXT): unk
   if (decoded === undefined) return err;
   return new RideCoopError(decoded.errorName, decoded.args, decoded.sentence, decoded.hint, { cause: err });
 }
+
+// ------------------------------------------------------------------ disputes
+
+const disputeStatus = (v: bigint): string => DISPUTE_STATUSES[Number(v)] ?? `status ${v}`;
+const split = (bps: bigint): string => `${formatBps(bps)} to the rider`;
+const showDispute = (id: unknown): string => `dispute:show --dispute ${id} shows where it stands`;
+
+/** What to do when a dispute is in `status` and the call wanted another. */
+const nextForStatus = (id: unknown, status: bigint): string => {
+  switch (disputeStatus(status)) {
+    case "Drawing":
+      return `the panel is not seated yet: keeper:run draws it once the randomness is ready (${showDispute(id)})`;
+    case "Voting":
+      return `the panel is ruling until its deadline; the parties may still settle with ride:settle --dispute ${id}`;
+    case "Ruled":
+      return `the ruling stands; the loser may appeal (ride:appeal) until the window closes, then keeper:run executes it`;
+    case "Resolved":
+      return "the dispute is over; withdraw takes what it credited you";
+    default:
+      return showDispute(id);
+  }
+};
+
+registerErrors(DisputeCourt__factory.abi, {
+  RideNotDisputable: ([id, st]) =>
+    e(
+      `ride ${id} is ${state(st)}; only an Accepted, Started or Completed ride can be disputed`,
+      `run ride:show --ride ${id} to see what can be done next`,
+    ),
+  DisputeAlreadyOpened: ([id]) =>
+    e(`ride ${id} is already disputed`, `follow it with dispute:show --dispute ${id}; settle with ride:settle`),
+  DisputeUnknown: ([id]) =>
+    e(`there is no dispute ${id}`, "a dispute's id is its ride's id; open one with ride:dispute --ride <id>"),
+  DisputeWrongStatus: ([id, cur, expected]) =>
+    e(`dispute ${id} is ${disputeStatus(cur)}, expected ${disputeStatus(expected)}`, nextForStatus(id, cur)),
+  DisputeAlreadyResolved: ([id]) =>
+    e(`dispute ${id} is already resolved`, "nothing more can happen to it; withdraw takes what it credited you"),
+  InvalidSplit: ([bps]) =>
+    e(`a split of ${formatBps(bps)} to the rider is more than the whole fare`, "give a split from 0% to 100%"),
+  NoSettlementProposed: ([id]) =>
+    e(
+      `nobody proposed a settlement of dispute ${id}`,
+      `propose one with ride:settle --dispute ${id} --split <rider %>`,
+    ),
+  SettlementWrongParty: ([id, caller]) =>
+    e(
+      `${caller} proposed the standing settlement of dispute ${id} and cannot accept it too`,
+      "the other party accepts it with ride:settle and the same --split",
+    ),
+  SettlementMismatch: ([id, proposed, given]) =>
+    e(
+      `the other party proposed ${split(proposed)} in dispute ${id}, not ${split(given)}`,
+      `accept theirs with ride:settle --dispute ${id} --split ${formatBps(proposed)}, or replace it with yours by adding --counter`,
+    ),
+  DrawNotReady: ([id, requestId, st]) =>
+    e(
+      `the randomness (request ${requestId}) for dispute ${id} is ${RANDOMNESS_STATUSES[Number(st)] ?? `status ${st}`}, not Ready`,
+      "wait a few blocks (on a local chain: keeper:run --once --mine), then draw again",
+    ),
+  NotDrawnArbiter: ([id, caller]) =>
+    e(`${caller} holds no seat in dispute ${id}'s current panel`, "arbiter:disputes lists the disputes you must rule"),
+  RulingDeadlinePassed: ([id, deadline], c) =>
+    e(
+      `the ruling deadline of dispute ${id} passed at ${c.time(deadline)}`,
+      "too late to rule: the keeper times the silent seats out and draws again",
+    ),
+  RulingDeadlineNotPassed: ([id, deadline], c) =>
+    e(`the panel of dispute ${id} may rule until ${c.time(deadline)}`, "wait until then (keeper:run does it)"),
+  AlreadyRuled: ([id, arbiter]) => e(`${arbiter} already ruled in dispute ${id}`, "a ruling cannot be changed"),
+  NotLosingParty: ([id, caller]) =>
+    e(
+      `${caller} did not lose the ruling of dispute ${id}`,
+      "only the party given less than half may appeal (either party on an even split)",
+    ),
+  AppealWindowClosed: ([id, deadline], c) =>
+    e(`the appeal window of dispute ${id} closed at ${c.time(deadline)}`, "the ruling stands; keeper:run executes it"),
+  AppealWindowOpen: ([id, deadline], c) =>
+    e(
+      `the ruling of dispute ${id} may be appealed until ${c.time(deadline)}`,
+      "wait until the window closes; keeper:run executes it then",
+    ),
+  NoMoreAppeals: ([id, round]) =>
+    e(`dispute ${id} has no round ${round}: rounds 1 and 2 are the only appeals`, "the last ruling is final"),
+  AppealUnderpaid: ([id, offered, required], c) =>
+    e(
+      `an appeal of dispute ${id} costs ${c.fare(required)}, ${c.fare(offered)} was offered`,
+      "pay the full appeal fee",
+    ),
+});
+
+registerErrors(ArbiterPool__factory.abi, {
+  ZeroAmount: () => e("the amount is zero", "give an amount above zero"),
+  SortitionEmptyTree: () =>
+    e("no arbiter is staked to be drawn", "RIDE holders stake with arbiter:stake; the keeper draws again later"),
+  StakeTooLarge: ([arbiter, stake], c) =>
+    e(`arbiter ${arbiter} would stake ${c.ride(stake)}, more than one account may`, "stake less"),
+  NothingUnstaking: ([arbiter]) =>
+    e(`arbiter ${arbiter} has no stake waiting to be withdrawn`, "ask for it first: arbiter:unstake --amount <RIDE>"),
+  UnstakeCoolingDown: ([arbiter, at], c) =>
+    e(
+      `the stake arbiter ${arbiter} asked back can be withdrawn from ${c.time(at)}`,
+      "wait for the cooldown (arbiter:status shows it), then arbiter:withdraw",
+    ),
+});
+
+registerErrors(BlockhashRandomness__factory.abi, {
+  RandomnessNotReady: ([requestId, st]) =>
+    e(
+      `randomness request ${requestId} is ${RANDOMNESS_STATUSES[Number(st)] ?? `status ${st}`}, not Ready`,
+      "wait a few blocks (on a local chain: keeper:run --once --mine)",
+    ),
+});

@@ -121,3 +121,16 @@ export function formatTime(timestamp: bigint | number, now: bigint | number): st
   const iso = new Date(t * 1000).toISOString().replace(".000Z", "Z");
   return delta >= 0 ? `${iso} (in ${formatDuration(delta)})` : `${iso} (${formatDuration(-delta)} ago)`;
 }
+
+/** A split "to the rider" in percent ("75", "75%", "62.5%") to basis points of the fare (7500). */
+export function parseSplit(text: string | undefined, flag = "split"): number {
+  const match = /^(\d{1,3}(?:\.\d{1,2})?)\s*%?$/.exec((text ?? "").trim());
+  const bps = match === null ? NaN : Number(parseUnits(match[1], 2));
+  if (!(bps >= 0 && bps <= 10_000)) {
+    throw new InputError(
+      flag,
+      `"${text ?? ""}" is not a split; give the rider's share of the fare from 0 to 100, like 75 or 62.5%`,
+    );
+  }
+  return bps;
+}

@@ -80,6 +80,14 @@ export function parseRideId(text: string | undefined, flag = "ride"): bigint {
   return BigInt(text.trim());
 }
 
+/** --dispute to a dispute id (a dispute's id is its ride's id). */
+export function parseDisputeId(text: string | undefined, flag = "dispute"): bigint {
+  if (text === undefined || !/^\d+$/.test(text.trim()) || BigInt(text.trim()) === 0n) {
+    throw new InputError(flag, `"${text ?? ""}" is not a dispute id (its ride's id, a whole number from 1)`);
+  }
+  return BigInt(text.trim());
+}
+
 /** An address flag, checksummed. */
 export function parseAddress(text: string, flag: string): string {
   if (!isAddress(text)) throw new InputError(flag, `"${text}" is not an address (0x followed by 40 hex digits)`);
