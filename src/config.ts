@@ -74,7 +74,7 @@ const MARKET: MarketConfig = {
   minStake: "50",
   cancellationFee: "3",
   noShowPenalty: "5",
-  pairFareCap: "200",
+  pairFareCap: "40",
   driverFareCap: "2000",
 };
 

@@ -475,6 +475,14 @@ export class Simulation {
     this.lastDay = day;
     const { market } = this.suite;
     this.feeByDay.push({ day, feeBps: Number((await market.parameters())[0].feeBps) });
+    // Drivers claim their RIDE once a week (staggered by driver): minted RIDE votes and earns
+    // revenue share, accrued RIDE does neither.
+    for (let i = day % 7; i < this.drivers.length; i += 7) {
+      const d = this.drivers[i].signer;
+      if ((await market.rewardsOf(d.address)).accrued > 0n) {
+        await this.clock.send("market.claimRewards", () => market.connect(d).claimRewards());
+      }
+    }
     if ((await market.totals()).holdersPending > 0n) {
       await this.clock.send("market.distributeRevenue", () => market.connect(this.accounts.keeper).distributeRevenue());
     }
