@@ -1,25 +1,41 @@
 /**
  * Gas benchmark: the gas of every user operation (first use and repeat), and the totals of the
- * happy path and the silent-rider path, measured after 10 and after 10,000 earlier rides.
+ * happy path and the silent-rider path, measured after 10 and after 10,000 earlier rides on the
+ * suite as `npx hardhat deploy` deploys it; plus governance, RIDE transfers with and without
+ * the revenue-share hook, disputes, and the arbiter sum tree at 10 and 10,000 arbiters.
  *
- *   npm run bench:gas               compare with gas-snapshot.json; fail on >1% growth
- *   npm run bench:gas -- --update   rewrite gas-snapshot.json
- *   npm run bench:gas -- --rides 500   a quicker run (the snapshot is only written at 10,000)
+ *   npm run bench:gas                 compare with gas-snapshot.json; fail on >1% growth
+ *   npm run bench:gas -- --update     rewrite gas-snapshot.json
+ *   npm run bench:gas -- --rides 500  a quicker look (no snapshot is written)
  *
  * Budgets live here, never in timed tests: the repeat happy path must stay under 300,000 gas.
  */
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
-import { deployMarketFixture, requestParams, usd, type MarketFixture } from "../test/fixtures/market";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { encodeBytes32String, parseUnits, ZeroAddress, type ContractTransactionResponse } from "ethers";
+import {
+  ArbiterPool__factory,
+  BlockhashRandomness__factory,
+  DisputeCourt__factory,
+  TestUSD__factory,
+  type ArbiterPool,
+  type DisputeCourt,
+  type TestUSD,
+} from "../typechain-types";
+import { parseParamChange, RideCoopClient } from "../src/client";
+import { deployRideCoop } from "../src/deploy";
+import { cellToBytes6 } from "../src/geo";
 
 const SNAPSHOT = path.join(__dirname, "..", "gas-snapshot.json");
 const TOLERANCE = 0.01;
 const HAPPY_PATH_BUDGET = 300_000n;
 const HAPPY_PATH_AIM = 220_000n;
 const WEEK = 7 * 24 * 3600;
+const usd = (a: string): bigint => parseUnits(a, 6);
+const rideWei = (a: string): bigint => parseUnits(a, 18);
 
 interface Options {
   update: boolean;
@@ -33,8 +49,9 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--update") opts.update = true;
     else if (arg === "--rides") {
       const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 10)
-        throw new Error(`--rides takes a whole number of at least 10, not "${argv[i]}"`);
+      if (!Number.isInteger(n) || n < 10) {
+        throw new Error(`--rides takes a whole number of at least 10, not "${argv[i] ?? ""}"`);
+      }
       opts.rides = n;
     } else throw new Error(`unknown flag ${arg}: the benchmark takes --update and --rides <n>`);
   }
@@ -49,48 +66,104 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
   return receipt.gasUsed;
 }
 
+interface Bench {
+  client: RideCoopClient;
+  tusd: TestUSD;
+  court: DisputeCourt;
+  pool: ArbiterPool;
+  randomnessDelay: number;
+  riders: HardhatEthersSigner[];
+  drivers: HardhatEthersSigner[];
+  others: HardhatEthersSigner[];
+}
+
+/** The suite as `npx hardhat deploy` makes it, with riders and drivers funded and approved. */
+async function deploy(): Promise<Bench> {
+  const { deployment } = await deployRideCoop(hre, { fresh: true });
+  const signers = await hre.ethers.getSigners();
+  const [, r0, r1, r2, d0, d1, d2, ...others] = signers;
+  const client = new RideCoopClient(deployment, signers[0]);
+  const c = deployment.contracts;
+  if (
+    c.TestUSD === undefined ||
+    c.DisputeCourt === undefined ||
+    c.ArbiterPool === undefined ||
+    c.Randomness === undefined
+  ) {
+    throw new Error("the benchmark needs the whole local suite (TestUSD and the dispute court)");
+  }
+  const tusd = TestUSD__factory.connect(c.TestUSD.address, signers[0]);
+  const court = DisputeCourt__factory.connect(c.DisputeCourt.address, signers[0]);
+  const pool = ArbiterPool__factory.connect(c.ArbiterPool.address, signers[0]);
+  const randomnessDelay = Number(
+    await BlockhashRandomness__factory.connect(c.Randomness.address, signers[0]).delayBlocks(),
+  );
+  const market = await client.market.getAddress();
+  for (const who of [r0, r1, r2, d0, d1, d2, ...others.slice(0, 3)]) {
+    await tusd.connect(who).faucet(usd("1000"));
+    await tusd.connect(who).approve(market, hre.ethers.MaxUint256);
+    await tusd.connect(who).approve(await court.getAddress(), hre.ethers.MaxUint256);
+  }
+  for (const d of [d0, d1, d2]) await client.market.connect(d).registerDriver(usd("100"));
+  return { client, tusd, court, pool, randomnessDelay, riders: [r0, r1, r2], drivers: [d0, d1, d2], others };
+}
+
+/** Requests a ride of `fare` as `rider`; its id and the request's gas. */
+async function request(b: Bench, rider: HardhatEthersSigner, fare: bigint): Promise<{ id: bigint; gas: bigint }> {
+  const id = (await b.client.market.totals()).nextRideId;
+  const tx = b.client.market.connect(rider).requestRide({
+    pickupCell: cellToBytes6("wydm6v"),
+    dropoffCell: cellToBytes6("wydq8e"),
+    commitment: encodeBytes32String("bench"),
+    maxFare: fare,
+    expiresAt: (await time.latest()) + 900,
+    minRating: 0,
+    driver: ZeroAddress,
+  });
+  return { id, gas: await gasOf(tx) };
+}
+
 /** `n` full rides by a background pair, so the measured pair meets a market with history. */
-async function backgroundRides(f: MarketFixture, n: number): Promise<void> {
-  const [rider, driver] = [f.riders[2], f.drivers[2]];
+async function backgroundRides(b: Bench, n: number): Promise<void> {
+  const { market } = b.client;
+  const [rider, driver] = [b.riders[2], b.drivers[2]];
   const fare = usd("1");
-  let id = (await f.market.totals()).nextRideId;
-  for (let i = 0; i < n; i++, id++) {
-    await f.market.connect(rider).requestRide(await requestParams({ maxFare: fare }));
-    await f.market.connect(driver).acceptRide(id, fare);
-    await f.market.connect(driver).startRide(id);
-    await f.market.connect(rider).confirmRide(id, 5);
+  for (let i = 0; i < n; i++) {
+    const { id } = await request(b, rider, fare);
+    await market.connect(driver).acceptRide(id, fare);
+    await market.connect(driver).startRide(id);
+    await market.connect(rider).confirmRide(id, 5);
     if ((i + 1) % 2_000 === 0) console.log(`  ${i + 1} earlier rides`);
   }
 }
 
 /** Every market operation by a fresh rider-driver pair, first use then repeat. */
-async function measureMarket(f: MarketFixture, out: Figures): Promise<void> {
-  const { market, tusd } = f;
-  const [rider, driver, other] = [f.riders[0], f.drivers[0], f.drivers[1]];
+async function measureMarket(b: Bench, out: Figures): Promise<void> {
+  const { market } = b.client;
+  const [rider, driver, other] = [b.riders[0], b.drivers[0], b.drivers[1]];
   const fare = usd("20");
   const record = (name: string, gas: bigint) => out.set(name, gas);
 
-  const newcomer = f.others[0];
-  await tusd.connect(newcomer).faucet(usd("1000"));
-  await tusd.connect(newcomer).approve(await market.getAddress(), hre.ethers.MaxUint256);
+  const newcomer = b.others[0];
   record("market.registerDriver", await gasOf(market.connect(newcomer).registerDriver(usd("100"))));
 
   for (const round of ["first", "repeat"] as const) {
-    let id = (await market.totals()).nextRideId;
-    const request = await gasOf(market.connect(rider).requestRide(await requestParams({ maxFare: fare })));
+    const { id: rideId, gas: req } = await request(b, rider, fare);
+    let id = rideId;
     const accept = await gasOf(market.connect(driver).acceptRide(id, fare));
     const start = await gasOf(market.connect(driver).startRide(id));
     const confirm = await gasOf(market.connect(rider).confirmRide(id, 5));
-    record(`market.requestRide.${round}`, request);
+    record(`market.requestRide.${round}`, req);
     record(`market.acceptRide.${round}`, accept);
     record(`market.startRide.${round}`, start);
     record(`market.confirmRide.${round}`, confirm);
-    record(`path.happy.${round}`, request + accept + start + confirm);
+    record(`path.happy.${round}`, req + accept + start + confirm);
     record(`market.rate.${round}`, await gasOf(market.connect(driver).rate(id, 5)));
 
     // The silent rider: the driver completes, anyone finalizes after the window.
-    id = (await market.totals()).nextRideId;
-    const r2 = await gasOf(market.connect(rider).requestRide(await requestParams({ maxFare: fare })));
+    const silent = await request(b, rider, fare);
+    id = silent.id;
+    const r2 = silent.gas;
     const a2 = await gasOf(market.connect(driver).acceptRide(id, fare));
     const s2 = await gasOf(market.connect(driver).startRide(id));
     const complete = await gasOf(market.connect(driver).completeRide(id));
@@ -100,9 +173,8 @@ async function measureMarket(f: MarketFixture, out: Figures): Promise<void> {
     record(`market.finalizeRide.${round}`, finalize);
     record(`path.silentRider.${round}`, r2 + a2 + s2 + complete + finalize);
 
-    // An offer below the max fare, taken by the rider.
-    id = (await market.totals()).nextRideId;
-    await market.connect(rider).requestRide(await requestParams({ maxFare: fare }));
+    // An offer below the max fare, taken by the rider; arrival; a cancellation after it.
+    id = (await request(b, rider, fare)).id;
     const expiry = (await time.latest()) + 600;
     record(`market.makeOffer.${round}`, await gasOf(market.connect(driver).makeOffer(id, usd("18"), expiry)));
     record(
@@ -112,14 +184,119 @@ async function measureMarket(f: MarketFixture, out: Figures): Promise<void> {
     record(`market.markArrived.${round}`, await gasOf(market.connect(driver).markArrived(id)));
     record(`market.cancelRide.accepted.${round}`, await gasOf(market.connect(rider).cancelRide(id)));
 
-    id = (await market.totals()).nextRideId;
-    await market.connect(rider).requestRide(await requestParams({ maxFare: fare }));
+    id = (await request(b, rider, fare)).id;
     record(`market.cancelRide.requested.${round}`, await gasOf(market.connect(rider).cancelRide(id)));
 
     record(`market.withdraw.${round}`, await gasOf(market.connect(driver).withdraw(driver.address)));
     record(`market.claimRewards.${round}`, await gasOf(market.connect(driver).claimRewards()));
     record(`market.distributeRevenue.${round}`, await gasOf(market.connect(other).distributeRevenue()));
+    record(`token.claimRevenue.${round}`, await gasOf(b.client.token.connect(driver).claimRevenue(driver.address)));
   }
+}
+
+/** A RIDE transfer with the revenue-share hook against the same transfer of a plain ERC20Votes. */
+async function measureToken(b: Bench, out: Figures): Promise<void> {
+  const [holder, receiver] = [b.drivers[0], b.riders[0]];
+  const plain = await hre.ethers.deployContract("PlainVotesToken");
+  await plain.mint(holder.address, rideWei("100"));
+  for (const round of ["first", "repeat"] as const) {
+    out.set(
+      `token.transfer.${round}`,
+      await gasOf(b.client.token.connect(holder).transfer(receiver.address, rideWei("1"))),
+    );
+    out.set(
+      `plainVotes.transfer.${round}`,
+      await gasOf(plain.connect(holder).transfer(receiver.address, rideWei("1"))),
+    );
+  }
+}
+
+/** Propose a fee change, vote (directly and by signature), queue and execute. */
+async function measureGovernance(b: Bench, out: Figures): Promise<void> {
+  const [proposer, sigVoter, relayer] = [b.drivers[0], b.drivers[1], b.others[1]];
+  // The second voter earns RIDE from a confirmed ride, like every holder.
+  const { market } = b.client;
+  const { id } = await request(b, b.riders[1], usd("20"));
+  await market.connect(sigVoter).acceptRide(id, usd("20"));
+  await market.connect(sigVoter).startRide(id);
+  await market.connect(b.riders[1]).confirmRide(id, 5);
+  await market.connect(sigVoter).claimRewards();
+  await mine(1);
+
+  const asProposer = b.client.as(proposer);
+  const { proposalId, tx } = await asProposer.propose(
+    [parseParamChange("fee=3%", { fare: b.client.fareUnit, ride: b.client.rideUnit })],
+    "Lower the cooperative fee to 3%",
+  );
+  out.set("governor.propose", tx.gasUsed);
+  await time.increase(Number(await b.client.governor.votingDelay()) + 1);
+  out.set("governor.castVote", (await asProposer.vote(proposalId, 1)).gasUsed);
+  const ballot = await b.client.as(sigVoter).signBallot(proposalId, 1);
+  out.set(
+    "governor.castVoteBySig",
+    (await b.client.as(relayer).voteBySig(proposalId, 1, ballot.voter, ballot.signature)).gasUsed,
+  );
+  const deadline = await b.client.governor.proposalDeadline(proposalId);
+  await time.increaseTo(deadline + 1n);
+  out.set("governor.queue", (await asProposer.queue(proposalId)).gasUsed);
+  await time.increaseTo((await b.client.governor.proposalEta(proposalId)) + 1n);
+  out.set("governor.execute", (await asProposer.execute(proposalId)).gasUsed);
+}
+
+/** Disputes: open, settle, draw, rule, appeal; arbiter stake and unstake. */
+async function measureDisputes(b: Bench, out: Figures): Promise<void> {
+  const { market, token } = b.client;
+  const { court, pool } = b;
+  const [rider, driver] = [b.riders[1], b.drivers[1]];
+  // One arbiter, the newcomer driver, earns RIDE from a ride of its own and stakes it: with a
+  // single eligible arbiter the draw's path does not depend on the block hash.
+  const arbiter = b.others[0];
+  const own = await request(b, b.riders[0], usd("100"));
+  await market.connect(arbiter).acceptRide(own.id, usd("100"));
+  await market.connect(arbiter).startRide(own.id);
+  await market.connect(b.riders[0]).confirmRide(own.id, 5);
+  await market.connect(arbiter).claimRewards();
+  await token.connect(arbiter).approve(await pool.getAddress(), hre.ethers.MaxUint256);
+  out.set("pool.stake.first", await gasOf(pool.connect(arbiter).stake(rideWei("20"))));
+  out.set("pool.stake.repeat", await gasOf(pool.connect(arbiter).stake(rideWei("20"))));
+
+  let id = (await request(b, rider, usd("20"))).id;
+  await market.connect(driver).acceptRide(id, usd("20"));
+  out.set("court.openDispute", await gasOf(court.connect(rider).openDispute(id)));
+  out.set("court.proposeSettlement", await gasOf(court.connect(rider).proposeSettlement(id, 6_000)));
+  out.set("court.acceptSettlement", await gasOf(court.connect(driver).acceptSettlement(id, 6_000)));
+
+  id = (await request(b, rider, usd("20"))).id;
+  await market.connect(driver).acceptRide(id, usd("20"));
+  await court.connect(rider).openDispute(id);
+  await mine(b.randomnessDelay + 1);
+  out.set("court.drawArbiters.oneSeat", await gasOf(court.drawArbiters(id)));
+  const seat = await court.getSeat(id, 0, 0);
+  if (seat.arbiter !== arbiter.address) throw new Error(`unexpected arbiter ${seat.arbiter}`);
+  out.set("court.rule", await gasOf(court.connect(arbiter).rule(id, 10_000)));
+  out.set("court.appeal", await gasOf(court.connect(driver).appeal(id, await court.appealFee(id, 1))));
+
+  out.set("pool.requestUnstake", await gasOf(pool.connect(arbiter).requestUnstake(rideWei("1"))));
+  await time.increase(Number((await pool.parameters()).unstakeCooldown) + 1);
+  out.set("pool.withdrawUnstaked", await gasOf(pool.connect(arbiter).withdrawUnstaked(arbiter.address)));
+}
+
+/** The sum tree alone at 10 and at 10,000 arbiters: a draw and a stake update grow with log n. */
+async function measureTree(out: Figures): Promise<void> {
+  const tree = await hre.ethers.deployContract("SortitionTreeHarness");
+  const grow = async (from: number, to: number) => {
+    for (let first = from; first < to; first += 100) {
+      await tree.fill(0x1000 + first, Math.min(100, to - first), { gasLimit: 16_000_000 });
+    }
+  };
+  const random = 2n ** 255n + 12_345n;
+  const probe = hre.ethers.getAddress("0x0000000000000000000000000000000000001003");
+  await grow(0, 10);
+  out.set("tree.draw.10arbiters", await gasOf(tree.drawTx(random)));
+  out.set("tree.update.10arbiters", await gasOf(tree.set(probe, rideWei("2"))));
+  await grow(10, 10_000);
+  out.set("tree.draw.10000arbiters", await gasOf(tree.drawTx(random)));
+  out.set("tree.update.10000arbiters", await gasOf(tree.set(probe, rideWei("3"))));
 }
 
 async function scenario(earlierRides: number): Promise<Figures> {
@@ -127,11 +304,14 @@ async function scenario(earlierRides: number): Promise<Figures> {
   // Start at the beginning of a reward epoch so no run crosses an epoch boundary.
   const now = await time.latest();
   await time.increaseTo((Math.floor(now / WEEK) + 1) * WEEK + 3600);
-  const f = await deployMarketFixture();
+  const b = await deploy();
   console.log(`scenario: ${earlierRides} earlier rides`);
-  await backgroundRides(f, earlierRides);
+  await backgroundRides(b, earlierRides);
   const figures: Figures = new Map();
-  await measureMarket(f, figures);
+  await measureMarket(b, figures);
+  await measureToken(b, figures);
+  await measureGovernance(b, figures);
+  await measureDisputes(b, figures);
   return figures;
 }
 
@@ -139,6 +319,7 @@ interface Snapshot {
   note: string;
   earlierRides: [number, number];
   gas: Record<string, { at10: number; atMany: number }>;
+  tree: Record<string, number>;
 }
 
 function pad(s: string, n: number): string {
@@ -150,25 +331,41 @@ async function main(): Promise<void> {
   await hre.run("compile", { quiet: true });
   const few = await scenario(10);
   const many = await scenario(opts.rides);
+  const tree: Figures = new Map();
+  await measureTree(tree);
 
   const failures: string[] = [];
   const previous: Snapshot | undefined = fs.existsSync(SNAPSHOT)
     ? (JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as Snapshot)
     : undefined;
+  const compare = (name: string, value: bigint, snap: number | undefined): string => {
+    if (snap === undefined) {
+      if (!opts.update) failures.push(`${name}: not in the snapshot (run with --update)`);
+      return "new";
+    }
+    if (Number(value) > snap * (1 + TOLERANCE)) {
+      failures.push(`${name}: ${value} gas is more than 1% over the snapshot's ${snap}`);
+      return `${snap} (GREW)`;
+    }
+    return Number(value) < snap ? `${snap} (lower)` : String(snap);
+  };
 
-  console.log(`\n${pad("operation", 36)}${pad("at 10", 10)}${pad(`at ${opts.rides}`, 12)}snapshot`);
+  console.log(`\n${pad("operation", 38)}${pad("at 10", 10)}${pad(`at ${opts.rides}`, 12)}snapshot`);
   for (const [name, at10] of few) {
     const atMany = many.get(name) ?? -1n;
-    const snap = previous?.gas[name]?.at10;
-    let note = snap === undefined ? "new" : String(snap);
     if (atMany !== at10) failures.push(`${name}: ${at10} gas after 10 rides but ${atMany} after ${opts.rides}`);
-    if (snap !== undefined && Number(at10) > snap * (1 + TOLERANCE)) {
-      failures.push(`${name}: ${at10} gas is more than 1% over the snapshot's ${snap}`);
-      note += " (GREW)";
-    } else if (snap !== undefined && Number(at10) < snap) note += " (lower)";
-    else if (snap === undefined && !opts.update) failures.push(`${name}: not in the snapshot (run with --update)`);
-    console.log(`${pad(name, 36)}${pad(String(at10), 10)}${pad(String(atMany), 12)}${note}`);
+    const note = compare(name, at10, previous?.gas[name]?.at10);
+    console.log(`${pad(name, 38)}${pad(String(at10), 10)}${pad(String(atMany), 12)}${note}`);
   }
+  console.log(`\n${pad("sum tree (arbiter pool)", 38)}gas`);
+  for (const [name, gas] of tree) {
+    console.log(`${pad(name, 38)}${pad(String(gas), 10)}${compare(name, gas, previous?.tree[name])}`);
+  }
+
+  // K = 4: from 10 to 10,000 arbiters the tree gains five levels; a draw reads 4 more slots
+  // per level. Linear growth would cost millions.
+  const drawGrowth = (tree.get("tree.draw.10000arbiters") ?? 0n) - (tree.get("tree.draw.10arbiters") ?? 0n);
+  if (drawGrowth > 60_000n) failures.push(`a draw grew by ${drawGrowth} gas from 10 to 10,000 arbiters: not logarithmic`);
 
   const happy = few.get("path.happy.repeat") ?? 0n;
   console.log(
@@ -185,6 +382,7 @@ async function main(): Promise<void> {
       gas: Object.fromEntries(
         [...few].map(([name, gas]) => [name, { at10: Number(gas), atMany: Number(many.get(name) ?? -1n) }]),
       ),
+      tree: Object.fromEntries([...tree].map(([name, gas]) => [name, Number(gas)])),
     };
     fs.writeFileSync(SNAPSHOT, JSON.stringify(snapshot, null, 2) + "\n");
     console.log(`wrote ${path.relative(process.cwd(), SNAPSHOT)}`);

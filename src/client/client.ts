@@ -1287,6 +1287,36 @@ export class RideCoopClient {
     );
   }
 
+  /**
+   * Signs an EIP-712 ballot for gasless voting: the signer pays nothing, anyone relays it
+   * with {@link voteBySig}. The signature is bound to the voter's current governor nonce.
+   */
+  async signBallot(proposalId: bigint, support: 0 | 1 | 2): Promise<{ voter: string; signature: string }> {
+    const voter = await this.address();
+    const domain = {
+      name: await this.governor.name(),
+      version: await this.governor.version(),
+      chainId: (await this.provider.getNetwork()).chainId,
+      verifyingContract: await this.governor.getAddress(),
+    };
+    const types = {
+      Ballot: [
+        { name: "proposalId", type: "uint256" },
+        { name: "support", type: "uint8" },
+        { name: "voter", type: "address" },
+        { name: "nonce", type: "uint256" },
+      ],
+    };
+    const nonce = await this.governor.nonces(voter);
+    const signature = await this.signer.signTypedData(domain, types, { proposalId, support, voter, nonce });
+    return { voter, signature };
+  }
+
+  /** Relays a ballot signed by `voter` (the relayer pays the gas; the vote is the voter's). */
+  async voteBySig(proposalId: bigint, support: 0 | 1 | 2, voter: string, signature: string): Promise<TxResult> {
+    return this.send("vote by signature", () => this.governor.castVoteBySig(proposalId, support, voter, signature));
+  }
+
   async queue(proposalId: bigint): Promise<TxResult> {
     const p = await this.proposal(proposalId);
     return this.send("queue", () => this.governor.queue(p.targets, p.values, p.calldatas, id(p.description)));
