@@ -4,7 +4,6 @@ import {
   id,
   hexlify,
   randomBytes,
-  Signature,
   ZeroAddress,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
@@ -36,6 +35,7 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from
 import type { IRideMarket } from "../../typechain-types/contracts/market/RideMarket";
 import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment, type LatLon } from "../geo";
 import { DeploymentError, type Deployment } from "./deployment";
+import { signBallot, signPermit } from "./signatures";
 import {
   DISPUTE_OUTCOMES,
   DISPUTE_STATUSES,
@@ -1292,24 +1292,10 @@ export class RideCoopClient {
    * with {@link voteBySig}. The signature is bound to the voter's current governor nonce.
    */
   async signBallot(proposalId: bigint, support: 0 | 1 | 2): Promise<{ voter: string; signature: string }> {
-    const voter = await this.address();
-    const domain = {
-      name: await this.governor.name(),
-      version: await this.governor.version(),
-      chainId: (await this.provider.getNetwork()).chainId,
-      verifyingContract: await this.governor.getAddress(),
+    return {
+      voter: await this.address(),
+      signature: await signBallot(this.governor, this.signer, proposalId, support),
     };
-    const types = {
-      Ballot: [
-        { name: "proposalId", type: "uint256" },
-        { name: "support", type: "uint8" },
-        { name: "voter", type: "address" },
-        { name: "nonce", type: "uint256" },
-      ],
-    };
-    const nonce = await this.governor.nonces(voter);
-    const signature = await this.signer.signTypedData(domain, types, { proposalId, support, voter, nonce });
-    return { voter, signature };
   }
 
   /** Relays a ballot signed by `voter` (the relayer pays the gas; the vote is the voter's). */
@@ -1339,32 +1325,8 @@ export class RideCoopClient {
     value: bigint,
     deadline: bigint,
   ): Promise<{ deadline: bigint; v: number; r: string; s: string }> {
-    const owner = await this.address();
-    const spender = await this.market.getAddress();
-    const [nonce, domainInfo, network] = await Promise.all([
-      this.fare.nonces(owner),
-      this.fare.eip712Domain(),
-      this.provider.getNetwork(),
-    ]);
-    const domain = {
-      name: domainInfo.name,
-      version: domainInfo.version,
-      chainId: network.chainId,
-      verifyingContract: await this.fare.getAddress(),
-    };
-    const types = {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
-    const sig = Signature.from(
-      await this.signer.signTypedData(domain, types, { owner, spender, value, nonce, deadline }),
-    );
-    return { deadline, v: sig.v, r: sig.r, s: sig.s };
+    const { v, r, s } = await signPermit(this.fare, this.signer, await this.market.getAddress(), value, deadline);
+    return { deadline, v, r, s };
   }
 
   /** Argument `index` of the first `event` the market emitted in `tx`. */

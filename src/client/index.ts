@@ -6,3 +6,4 @@ export * from "./location";
 export * from "./params";
 export * from "./rides-store";
 export * from "./verify";
+export * from "./signatures";

@@ -1,4 +1,5 @@
 import { ethers } from "hardhat";
+import { signBallot as clientSignBallot } from "../../src/client/signatures";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
@@ -122,23 +123,7 @@ export async function signBallot(
   id: bigint,
   support: VoteType,
 ): Promise<string> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = {
-    name: await governor.name(),
-    version: await governor.version(),
-    chainId,
-    verifyingContract: await governor.getAddress(),
-  };
-  const types = {
-    Ballot: [
-      { name: "proposalId", type: "uint256" },
-      { name: "support", type: "uint8" },
-      { name: "voter", type: "address" },
-      { name: "nonce", type: "uint256" },
-    ],
-  };
-  const nonce = await governor.nonces(voter.address);
-  return voter.signTypedData(domain, types, { proposalId: id, support, voter: voter.address, nonce });
+  return clientSignBallot(governor, voter, id, support);
 }
 
 /** Proposes, waits for the vote to open, casts the ballots and waits for the vote to close. */

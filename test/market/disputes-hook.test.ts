@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { RideMarket } from "../../typechain-types";
@@ -13,8 +12,7 @@ import {
   RideState,
   startedRide,
   TEST_PARAMS,
-  TEST_AMOUNTS,
-  TEST_CAPS,
+  deployMarket,
   usd,
 } from "../fixtures/market";
 
@@ -30,15 +28,8 @@ describe("RideMarket: the court hook", function () {
     });
 
     it("reverts with NotInitializer for anyone but the deployer", async function () {
-      const { tusd, token, governance, others } = await loadFixture(deployMarketFixture);
-      const fresh = await ethers.deployContract("RideMarket", [
-        await tusd.getAddress(),
-        await token.getAddress(),
-        governance.address,
-        TEST_PARAMS,
-        TEST_AMOUNTS,
-        TEST_CAPS,
-      ]);
+      const { governance, others } = await loadFixture(deployMarketFixture);
+      const { market: fresh } = await deployMarket(governance.address);
       await expect(fresh.connect(others[0]).setCourt(others[0].address))
         .to.be.revertedWithCustomError(fresh, "NotInitializer")
         .withArgs(others[0].address);
