@@ -48,6 +48,18 @@ export class SimClock {
     return receipt.gasUsed;
   }
 
+  /**
+   * Runs one client operation (one transaction) at the next second and records its gas: the
+   * simulation acts through the same client the tasks use.
+   */
+  async act<T extends { gasUsed: bigint }>(op: string, call: () => Promise<T>): Promise<T> {
+    this.nowSeconds += 1;
+    await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
+    const result = await call();
+    this.gas.add(op, result.gasUsed);
+    return result;
+  }
+
   /** Mines an empty block at the clock's time, so views (governor state, deadlines) see it. */
   async sync(): Promise<void> {
     this.nowSeconds += 1;

@@ -7,7 +7,7 @@ import type { Rng } from "./rng";
 import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
 import { GasTally, gini } from "./stats";
 import type { CourtDriver } from "./disputes";
-import type { RideCoopClient } from "../client";
+import { parseParamChange, type RideCoopClient } from "../client";
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -524,27 +524,23 @@ export class Simulation {
       this.vote.state = `not proposed: the top holder has ${proposerVotes} RIDE wei of votes, below the ${threshold} threshold`;
       return;
     }
-    const target = await market.getAddress();
-    const calldata = market.interface.encodeFunctionData("setParameter", [
-      encodeBytes32String("feeBps"),
-      this.opts.proposedFeeBps,
-    ]);
+    const client = this.suite.client;
+    const change = parseParamChange(`fee=${this.opts.proposedFeeBps / 100}%`, {
+      fare: client.fareUnit,
+      ride: client.rideUnit,
+    });
     const description = `Lower the cooperative fee from ${this.feeBefore / 100}% to ${this.opts.proposedFeeBps / 100}%`;
-    await this.clock.send("governor.propose", () =>
-      governor.connect(proposer.signer).propose([target], [0n], [calldata], description),
-    );
-    const descriptionHash = keccak256(toUtf8Bytes(description));
-    const proposalId = await governor.hashProposal([target], [0n], [calldata], descriptionHash);
+    const { proposalId } = await this.clock.act("governor.propose", async () => {
+      const proposed = await client.as(proposer.signer).propose([change], description);
+      return { ...proposed, gasUsed: proposed.tx.gasUsed };
+    });
     this.clock.advance(Number(await governor.votingDelay()) + 1);
     let voters = 0;
     for (const h of holders) {
       if (!this.rng.chance(0.85)) continue; // turnout
       const support = h.prefersLowerFee ? 1 : this.rng.chance(0.5) ? 0 : 2;
-      await this.clock.send("governor.castVote", () =>
-        governor
-          .connect(h.signer)
-          .castVoteWithReason(proposalId, support, support === 1 ? "more for drivers" : "keep the treasury"),
-      );
+      const reason = support === 1 ? "more for drivers" : "keep the treasury";
+      await this.clock.act("governor.castVote", () => client.as(h.signer).vote(proposalId, support, reason));
       voters++;
     }
     this.clock.advance(Number(await governor.votingPeriod()) + Number(await governor.lateQuorumVoteExtension()) + 1);
@@ -561,13 +557,10 @@ export class Simulation {
       state: STATES[state],
     };
     if (STATES[state] !== "Succeeded") return;
-    await this.clock.send("governor.queue", () =>
-      governor.connect(this.accounts.keeper).queue([target], [0n], [calldata], descriptionHash),
-    );
+    const keeper = client.as(this.accounts.keeper);
+    await this.clock.act("governor.queue", () => keeper.queue(proposalId));
     this.clock.advance(Number(await governor.proposalEta(proposalId)) - this.clock.now + 1);
-    await this.clock.send("governor.execute", () =>
-      governor.connect(this.accounts.keeper).execute([target], [0n], [calldata], descriptionHash),
-    );
+    await this.clock.act("governor.execute", () => keeper.execute(proposalId));
     this.vote.state = STATES[Number(await governor.state(proposalId))];
   }
 
