@@ -509,8 +509,8 @@ export class Simulation {
     for (const d of this.drivers) {
       if ((await market.rewardsOf(d.signer.address)).accrued > 0n) {
         await this.clock.send("market.claimRewards", () => market.connect(d.signer).claimRewards());
-        holders.push(d);
       }
+      if ((await token.balanceOf(d.signer.address)) > 0n) holders.push(d);
     }
     if (holders.length === 0) return;
     let proposer = holders[0];
