@@ -38,6 +38,8 @@ export type Action =
 
 const U = 1_000_000n;
 const actor = fc.nat(7);
+/** Mostly the three drivers registered at the start (actors 3-5), sometimes anyone. */
+const driverActor = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 3, max: 5 }) }, { weight: 1, arbitrary: actor });
 const rideIx = fc.oneof({ weight: 12, arbitrary: fc.nat(4) }, { weight: 1, arbitrary: fc.nat(60) });
 const party = fc.nat(9);
 const rarely = fc.nat(7).map((n) => n === 0);
@@ -98,7 +100,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("cancel" as const), p: party, a: actor, r: rideIx }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("expire" as const), a: actor, r: rideIx }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("expire" as const), a: actor, r: rideIx }) },
   {
     weight: 10,
     arbitrary: fc.record({ t: fc.constant("accept" as const), a: actor, r: rideIx, mismatch: rarely }),
@@ -134,7 +136,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant(t), a: actor, r: rideIx }),
   })),
   {
-    weight: 2,
+    weight: 4,
     arbitrary: fc.record({
       t: fc.constant("rate" as const),
       p: party,
@@ -173,9 +175,16 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       stake: fc.oneof(amount, fc.constant(50n * U)),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("addStake" as const), a: actor, amount }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("withdrawStake" as const), a: actor, amount }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("deregister" as const), a: actor }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("addStake" as const), a: actor, amount }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant("withdrawStake" as const),
+      a: driverActor,
+      amount: fc.oneof({ weight: 3, arbitrary: fc.bigInt(1n, 10n * U) }, { weight: 1, arbitrary: amount }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("deregister" as const), a: driverActor }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("claimRewards" as const), a: actor }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("distribute" as const), a: actor }) },
   {
