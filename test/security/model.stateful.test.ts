@@ -17,7 +17,7 @@ import { deployWorld, initialModel, outcomes, Runner } from "./model/runner";
  */
 const coverage = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 const SEED = Number(process.env.FUZZ_SEED ?? 20_251_125);
-const RUNS = Number(process.env.FUZZ_RUNS ?? (coverage ? 8 : 40));
+const RUNS = Number(process.env.FUZZ_RUNS ?? (coverage ? 16 : 40));
 const STEPS = Number(process.env.FUZZ_STEPS ?? 60);
 
 describe("Security: the stateful model of the cooperative", function () {

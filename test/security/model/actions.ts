@@ -11,13 +11,14 @@ export type Action =
   | { t: "advance"; r: number; choice: number }
   | { t: "request"; a: number; fare: bigint; ttl: number; minRating: number; pin: number }
   | { t: "cancel"; p: number; a: number; r: number }
-  | { t: "expire"; a: number; r: number }
+  | { t: "expire"; a: number; r: number; late: boolean }
   | { t: "accept"; a: number; r: number; mismatch: boolean }
   | { t: "offer"; a: number; r: number; pct: number; ttl: number }
   | { t: "acceptOffer"; p: number; a: number; r: number; d: number; mismatch: boolean }
-  | { t: "arrive" | "start" | "complete" | "driverNoShow" | "riderNoShow"; p: number; a: number; r: number }
+  | { t: "arrive" | "start" | "complete"; p: number; a: number; r: number }
+  | { t: "driverNoShow" | "riderNoShow"; p: number; a: number; r: number; late: boolean }
   | { t: "confirm"; p: number; a: number; r: number; rating: number }
-  | { t: "finalize" | "abandon"; a: number; r: number }
+  | { t: "finalize" | "abandon"; a: number; r: number; late: boolean }
   | { t: "rate"; p: number; a: number; r: number; rating: number; byDriver: boolean }
   | { t: "dispute"; court: boolean; r: number; byDriver: boolean; a: number }
   | { t: "resolve"; court: boolean; r: number; riderPct: number; penalty: bigint }
@@ -43,6 +44,8 @@ const driverActor = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 3, max: 5
 const rideIx = fc.oneof({ weight: 12, arbitrary: fc.nat(4) }, { weight: 1, arbitrary: fc.nat(60) });
 const party = fc.nat(9);
 const rarely = fc.nat(7).map((n) => n === 0);
+/** Mostly true: a keeper action waits until its deadline is due (just past it) before acting. */
+const late = fc.nat(3).map((n) => n !== 0);
 const rating = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 1, max: 5 }) },
   { weight: 1, arbitrary: fc.constantFrom(0, 6) },
@@ -100,7 +103,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("cancel" as const), p: party, a: actor, r: rideIx }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("expire" as const), a: actor, r: rideIx }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("expire" as const), a: actor, r: rideIx, late }) },
   {
     weight: 10,
     arbitrary: fc.record({ t: fc.constant("accept" as const), a: actor, r: rideIx, mismatch: rarely }),
@@ -126,14 +129,18 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       mismatch: rarely,
     }),
   },
-  ...(["arrive", "start", "complete", "driverNoShow", "riderNoShow"] as const).map((t) => ({
-    weight: t === "start" || t === "complete" ? 7 : 2,
+  ...(["arrive", "start", "complete"] as const).map((t) => ({
+    weight: t === "arrive" ? 2 : 7,
     arbitrary: fc.record({ t: fc.constant(t), p: party, a: actor, r: rideIx }),
+  })),
+  ...(["driverNoShow", "riderNoShow"] as const).map((t) => ({
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant(t), p: party, a: actor, r: rideIx, late }),
   })),
   { weight: 7, arbitrary: fc.record({ t: fc.constant("confirm" as const), p: party, a: actor, r: rideIx, rating }) },
   ...(["finalize", "abandon"] as const).map((t) => ({
-    weight: 2,
-    arbitrary: fc.record({ t: fc.constant(t), a: actor, r: rideIx }),
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant(t), a: actor, r: rideIx, late }),
   })),
   {
     weight: 4,
@@ -185,8 +192,8 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("deregister" as const), a: driverActor }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("claimRewards" as const), a: actor }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("distribute" as const), a: actor }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant("claimRewards" as const), a: driverActor }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("distribute" as const), a: actor }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -233,5 +240,5 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("delegate" as const), a: actor, b: actor }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("claimRevenue" as const), a: actor, to: fc.nat(9) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("claimRevenue" as const), a: driverActor, to: fc.nat(9) }) },
 );

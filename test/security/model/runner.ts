@@ -124,6 +124,26 @@ function decodeError(err: unknown, interfaces: Interface[]): string {
 /** Outcome counts per action ("accept ok", "accept RideWrongState"), printed by FUZZ_STATS=1. */
 export const outcomes = new Map<string, number>();
 
+/** The states each ride action applies to, for picking a ride it can act on. */
+const USEFUL: Record<string, State[]> = {
+  cancel: [State.Requested, State.Accepted],
+  expire: [State.Requested],
+  accept: [State.Requested],
+  offer: [State.Requested],
+  acceptOffer: [State.Requested],
+  arrive: [State.Accepted],
+  start: [State.Accepted],
+  complete: [State.Started],
+  driverNoShow: [State.Accepted],
+  riderNoShow: [State.Accepted],
+  confirm: [State.Started, State.Completed],
+  finalize: [State.Completed],
+  abandon: [State.Started],
+  rate: [State.Finalized],
+  dispute: [State.Accepted, State.Started, State.Completed],
+  resolve: [State.Disputed],
+};
+
 export class Runner {
   steps = 0;
   private readonly pastVotes: { t: number; who: string; votes: bigint }[] = [];
@@ -174,26 +194,8 @@ export class Runner {
     const m = (who: HardhatEthersSigner) => market.connect(who);
     const actor = (i: number) => actors[i % actors.length];
     const byAddress = (addr: string) => actors.find((x) => x.address === addr);
-    const useful: Record<string, State[]> = {
-      cancel: [State.Requested, State.Accepted],
-      expire: [State.Requested],
-      accept: [State.Requested],
-      offer: [State.Requested],
-      acceptOffer: [State.Requested],
-      arrive: [State.Accepted],
-      start: [State.Accepted],
-      complete: [State.Started],
-      driverNoShow: [State.Accepted],
-      riderNoShow: [State.Accepted],
-      confirm: [State.Started, State.Completed],
-      finalize: [State.Completed],
-      abandon: [State.Started],
-      rate: [State.Finalized],
-      dispute: [State.Accepted, State.Started, State.Completed],
-      resolve: [State.Disputed],
-    };
     const rideOf = (r: number) => {
-      const id = this.rideId(r, useful[a.t] ?? []);
+      const id = this.rideId(r, USEFUL[a.t] ?? []);
       return { id, ride: s.rides.get(id) };
     };
     // The natural party when p < 7, else actor `a`.
@@ -219,7 +221,9 @@ export class Runner {
               ? { t: "confirm", p: 0, a: 0, r: rIx, rating: 1 + a.choice }
               : { t: "complete", p: 0, a: 0, r: rIx },
           [State.Completed]:
-            a.choice < 3 ? { t: "confirm", p: 0, a: 0, r: rIx, rating: 5 } : { t: "finalize", a: a.choice, r: rIx },
+            a.choice < 3
+              ? { t: "confirm", p: 0, a: 0, r: rIx, rating: 5 }
+              : { t: "finalize", a: a.choice, r: rIx, late: true },
           [State.Disputed]: {
             t: "resolve",
             court: true,
@@ -227,10 +231,10 @@ export class Runner {
             riderPct: a.choice * 20,
             penalty: BigInt(a.choice) * U,
           },
-          [State.None]: { t: "expire", a: 0, r: rIx },
-          [State.Finalized]: { t: "expire", a: 0, r: rIx },
-          [State.Cancelled]: { t: "expire", a: 0, r: rIx },
-          [State.Resolved]: { t: "expire", a: 0, r: rIx },
+          [State.None]: { t: "expire", a: 0, r: rIx, late: true },
+          [State.Finalized]: { t: "expire", a: 0, r: rIx, late: true },
+          [State.Cancelled]: { t: "expire", a: 0, r: rIx, late: true },
+          [State.Resolved]: { t: "expire", a: 0, r: rIx, late: true },
         };
         return this.prepare(next[ride.state], ts);
       }
@@ -493,12 +497,36 @@ export class Runner {
     }
   }
 
+  /**
+   * For a keeper-style action marked `late`: the first second its deadline is due, for the
+   * caller it will have (the party's remedy opens KEEPER_DELAY earlier than a stranger's).
+   */
+  private dueTime(a: Action): number | undefined {
+    if (!("late" in a) || !a.late) return undefined;
+    const ride = this.s.rides.get(this.rideId(a.r, USEFUL[a.t] ?? []));
+    if (ride === undefined) return undefined;
+    const p = this.s.params;
+    const stamp = BigInt(ride.stamp);
+    const isParty = (who: string) => "p" in a && a.p < 7 && who !== ZeroAddress;
+    const windows: Record<string, bigint> = {
+      expire: stamp,
+      finalize: stamp + p.confirmWindow,
+      abandon: stamp + p.rideWindow,
+      driverNoShow: stamp + p.pickupWindow + (isParty(ride.rider) ? 0n : BigInt(M.KEEPER_DELAY)),
+      riderNoShow: stamp + p.noShowWindow + (isParty(ride.driver) ? 0n : BigInt(M.KEEPER_DELAY)),
+    };
+    const due = windows[a.t];
+    return due === undefined ? undefined : Number(due) + 1;
+  }
+
   /** Runs one action on chain and in the model, compares outcomes, then checks every invariant. */
   async step(a: Action, index: number): Promise<void> {
     if (a.t === "wait") {
       this.s.now += a.seconds;
       return;
     }
+    const due = this.dueTime(a);
+    if (due !== undefined && due - 1 > this.s.now) this.s.now = due - 1;
     const ts = this.s.now + 1;
     const before = structuredClone(this.s);
     this.s.now = ts;
