@@ -9,6 +9,8 @@ import {IRideMarket} from "../interfaces/IRideMarket.sol";
 /// (the timelock). Every value is checked against a bound written here that no vote can pass:
 /// the cooperative fee can never exceed 10%.
 abstract contract MarketParams is Context, IRideMarket {
+    // A unit shared with RideMarket's fee split, named like a public constant on purpose.
+    // solhint-disable-next-line private-vars-leading-underscore
     uint256 internal constant BPS = 10_000;
 
     bytes32 private constant _FEE_BPS = "feeBps";
