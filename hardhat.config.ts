@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
@@ -22,15 +23,10 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
-// Load the project's tasks only when the generated types exist (a fresh clone compiles first).
-if (process.env.RIDECOOP_SKIP_TASKS !== "1") {
-  try {
-    require.resolve("./typechain-types");
-    require("./tasks");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
-  }
-}
+// The project's tasks import the generated contract types: a fresh clone has none until its
+// first compile, so the tasks load only once they exist. A broken import inside tasks/ still fails.
+const hasTypes = fs.existsSync(path.join(__dirname, "typechain-types", "index.ts"));
+if (hasTypes && process.env.RIDECOOP_SKIP_TASKS !== "1") require("./tasks");
 
 /**
  * A public network whose RPC URL and deployer key are Hardhat configuration variables.
@@ -65,7 +61,12 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: { chainId: 31337 },
+    hardhat: {
+      chainId: 31337,
+      // The simulation starts from a fixed genesis so that block hashes, and with them the local
+      // randomness, depend on its seed alone (see scripts/simulate.ts).
+      ...(process.env.RIDECOOP_FIXED_GENESIS === "1" ? { initialDate: "2026-01-05T00:00:00Z" } : {}),
+    },
     localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
     sepolia: publicNetwork("sepolia", 11155111, "SEPOLIA_RPC_URL"),
     baseSepolia: publicNetwork("baseSepolia", 84532, "BASE_SEPOLIA_RPC_URL"),

@@ -26,7 +26,7 @@ interface ICoopToken is IERC20, IVotes {
     function cap() external view returns (uint256);
 
     /// @notice Fixes the minter. Callable once, by the deployer, during deployment.
-    /// Requirements: caller is the initializer; the minter is unset; `minter_` is non-zero.
+    /// Requirements: caller is the initializer; the minter is unset; `minter_` is a contract (has code).
     /// Emits {MinterSet}.
     function setMinter(address minter_) external;
 

@@ -15,7 +15,7 @@ interface IRevenueShare {
     error RevenueSweepExceedsSurplus(address token, uint256 requested, uint256 available);
 
     /// @notice `amount` of revenue arrived from `from`; `distributed` of it (with any earlier
-    /// waiting revenue) was shared among holders, the rest waits for a non-zero supply.
+    /// waiting revenue) was shared among holders; while less than 1 RIDE exists it waits.
     event RevenueDeposited(address indexed from, uint256 amount, uint256 distributed);
     /// @notice `holder` claimed `amount` of revenue, sent to `to`.
     event RevenueClaimed(address indexed holder, address indexed to, uint256 amount);

@@ -110,6 +110,10 @@ interface IRideMarket {
     error FareMismatch(uint256 rideId, uint256 offered, uint256 agreed);
     error InvalidExpiry(uint256 expiresAt, uint256 earliest, uint256 latest);
     error InvalidRating(uint8 rating);
+    error InvalidMinRating(uint256 minRating, uint256 max);
+    error AmountZero();
+    error TreasuryInsufficient(uint256 requested, uint256 available);
+    error NothingToDistribute();
     error RideUnknown(uint256 rideId);
     error RideWrongState(uint256 rideId, RideState current, RideState expected);
     error RideExpired(uint256 rideId, uint256 expiredAt);

@@ -9,9 +9,7 @@ import {IRideMarket} from "../interfaces/IRideMarket.sol";
 /// (the timelock). Every value is checked against a bound written here that no vote can pass:
 /// the cooperative fee can never exceed 10%.
 abstract contract MarketParams is Context, IRideMarket {
-    // A unit shared with RideMarket's fee split, named like a public constant on purpose.
-    // solhint-disable-next-line private-vars-leading-underscore
-    uint256 internal constant BPS = 10_000;
+    uint256 internal constant _BPS = 10_000;
 
     bytes32 private constant _FEE_BPS = "feeBps";
     bytes32 private constant _HOLDERS_SHARE_BPS = "holdersShareBps";
@@ -88,7 +86,7 @@ abstract contract MarketParams is Context, IRideMarket {
     /// @dev The hard bounds. Amounts are in whole fare tokens times `_fareUnit`.
     function _bounds(bytes32 name) private view returns (uint256 min, uint256 max) {
         if (name == _FEE_BPS) return (0, 1_000); // at most 10%: never the extractive middleman
-        if (name == _HOLDERS_SHARE_BPS) return (0, BPS);
+        if (name == _HOLDERS_SHARE_BPS) return (0, _BPS);
         if (name == _REWARD_PER_TOKEN) return (0, 10e18); // at most 10 RIDE per fare token
         if (name == _GRACE_PERIOD) return (0, 15 minutes);
         if (name == _PICKUP_WINDOW) return (5 minutes, 2 hours);

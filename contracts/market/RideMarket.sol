@@ -38,6 +38,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
     IERC20 private immutable _fareToken;
     ICoopToken private immutable _rideToken;
+    /// @dev The RIDE cap, read once: rewards never accrue past it.
+    uint256 private immutable _rideCap;
     address private immutable _initializer;
     address private _court;
 
@@ -79,6 +81,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     ) MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_) {
         _fareToken = fareToken_;
         _rideToken = rideToken_;
+        _rideCap = rideToken_.cap();
         _initializer = _msgSender();
     }
 
@@ -113,7 +116,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         address driver = _msgSender();
         Account storage acc = _accounts[driver];
         if (!acc.registered) revert DriverNotRegistered(driver);
-        if (amount == 0) revert FareZero();
+        if (amount == 0) revert AmountZero();
         uint256 total = acc.stake + amount;
         acc.stake = _toUint96(total);
         _pull(driver, amount);
@@ -425,7 +428,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function distributeRevenue() external nonReentrant returns (uint256 amount) {
         amount = _holdersPending;
-        if (amount == 0) revert NothingToWithdraw(address(_rideToken));
+        if (amount == 0) revert NothingToDistribute();
         _holdersPending = 0;
         _totalOwed -= uint192(amount);
         emit RevenueDistributed(address(_rideToken), amount);
@@ -436,7 +439,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
         uint256 available = _treasuryPending;
-        if (amount > available) revert StakeInsufficient(_msgSender(), amount, available);
+        if (amount > available) revert TreasuryInsufficient(amount, available);
         _treasuryPending = uint128(available - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
@@ -525,7 +528,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (request.expiresAt <= block.timestamp || request.expiresAt > block.timestamp + MAX_REQUEST_TTL) {
             revert InvalidExpiry(request.expiresAt, block.timestamp + 1, block.timestamp + MAX_REQUEST_TTL);
         }
-        if (request.minRating > 500) revert InvalidRating(uint8(request.minRating / 100));
+        if (request.minRating > 500) revert InvalidMinRating(request.minRating, 500);
         address rider = _msgSender();
         rideId = _nextRideId;
         _rides[rideId] = Ride({
@@ -590,8 +593,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
         uint256 fare = ride.fare;
         // fee <= fare / 10 and holders <= fee: no underflow below.
-        uint256 fee = (fare * ride.feeBps) / BPS;
-        uint256 holders = (fee * _params.holdersShareBps) / BPS;
+        uint256 fee = (fare * ride.feeBps) / _BPS;
+        uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
         _holdersPending += uint128(holders);
@@ -609,11 +612,16 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         RewardAccount storage rewards = _rewards[driver];
         uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
         uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
-        uint256 eligible = _min(fare, _min(_rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
-            _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)));
+        uint256 eligible = _min(
+            fare,
+            _min(
+                _rewardCaps.pairFareCap - _min(pairUsed, _rewardCaps.pairFareCap),
+                _rewardCaps.driverFareCap - _min(driverUsed, _rewardCaps.driverFareCap)
+            )
+        );
         if (eligible == 0) return 0;
         reward = (eligible * _params.rewardPerToken) / _fareUnit;
-        uint256 room = _rideToken.cap() - _rewardsEarned;
+        uint256 room = _rideCap - _rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
         pair.epoch = epoch;

@@ -23,6 +23,9 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     /// `accumulator * balance` fits an int256 for cumulative deposits up to ~7e20 units even
     /// at a one-wei supply; SafeCast reverts rather than wraps beyond that.
     uint256 private constant _MAGNITUDE = 2 ** 96;
+    /// @dev Revenue waits while fewer than 1 RIDE exists: sharing a deposit over a few wei of
+    /// supply would push the accumulator toward overflow for an 18-decimal revenue token.
+    uint256 private constant _MIN_SHARING_SUPPLY = 1e18;
 
     IERC20 private immutable _revenueToken;
     address private immutable _governance;
@@ -60,7 +63,7 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
         uint256 supply = totalSupply();
         uint256 distributed;
-        if (supply == 0) {
+        if (supply < _MIN_SHARING_SUPPLY) {
             _waiting += received;
         } else {
             distributed = received + _waiting;

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IArbiterPool} from "../interfaces/IArbiterPool.sol";
+import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
+import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
+
+/// @title ArbiterPool
+/// @notice RIDE holders stake to be drawn as arbiters, weighted by free stake through a sum
+/// tree: stake, unstake, lock, slash and draw cost O(log n) whatever the number of arbiters.
+/// @dev The pool holds RIDE, and RIDE carries a revenue share: the share earned by the staked
+/// tokens accrues to the pool, and `harvestRevenue` sends it to the treasury (governance).
+/// Staked RIDE does not vote (the pool never delegates).
+contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
+    using SafeERC20 for IERC20;
+    using SortitionSumTree for SortitionSumTree.Tree;
+
+    uint256 private constant _BPS = 10_000;
+    bytes32 private constant _DRAW_LOCK = "drawLock";
+    bytes32 private constant _SLASH_BPS = "slashBps";
+    bytes32 private constant _UNSTAKE_COOLDOWN = "unstakeCooldown";
+
+    IERC20 private immutable _rideToken;
+    address private immutable _governance;
+    address private immutable _initializer;
+    address private _court;
+
+    PoolParams private _params;
+    SortitionSumTree.Tree private _tree;
+    mapping(address arbiter => Arbiter) private _arbiters;
+    mapping(address account => uint256) private _credits;
+
+    modifier onlyCourt() {
+        if (msg.sender != _court) revert NotCourt(msg.sender);
+        _;
+    }
+
+    /// @param rideToken_ RIDE (an ERC-20 with the RevenueShare extension).
+    /// @param governance_ The timelock: parameters, and the treasury for harvested revenue.
+    /// @param params_ Initial parameters, each checked against its hard bound.
+    constructor(IERC20 rideToken_, address governance_, PoolParams memory params_) {
+        _rideToken = rideToken_;
+        _governance = governance_;
+        _initializer = msg.sender;
+        _set(_DRAW_LOCK, params_.drawLock);
+        _set(_SLASH_BPS, params_.slashBps);
+        _set(_UNSTAKE_COOLDOWN, params_.unstakeCooldown);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function setCourt(address court_) external {
+        if (msg.sender != _initializer) revert NotInitializer(msg.sender);
+        if (_court != address(0)) revert CourtAlreadySet(_court);
+        _court = court_;
+        emit CourtSet(court_);
+    }
+
+    // ================================================================ arbiters
+
+    /// @inheritdoc IArbiterPool
+    function stake(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        Arbiter storage a = _arbiters[msg.sender];
+        uint256 newStake = a.stake + amount;
+        if (newStake > type(uint96).max) revert StakeTooLarge(msg.sender, newStake);
+        a.stake = uint96(newStake);
+        _updateWeight(msg.sender, a);
+        emit Staked(msg.sender, amount, newStake);
+        _rideToken.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function requestUnstake(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        Arbiter storage a = _arbiters[msg.sender];
+        uint256 free = a.stake - a.locked;
+        if (amount > free) revert StakeLocked(msg.sender, amount, free);
+        // Both fit: amount <= stake < 2^96, and unstaking + amount <= total RIDE held < 2^96.
+        a.stake -= uint96(amount);
+        a.unstaking += uint96(amount);
+        uint256 availableAt = block.timestamp + _params.unstakeCooldown;
+        a.unstakeAt = uint40(availableAt);
+        _updateWeight(msg.sender, a);
+        emit UnstakeRequested(msg.sender, amount, a.stake, availableAt);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function withdrawUnstaked(address to) external nonReentrant returns (uint256 amount) {
+        Arbiter storage a = _arbiters[msg.sender];
+        amount = a.unstaking;
+        if (amount == 0) revert NothingUnstaking(msg.sender);
+        if (block.timestamp < a.unstakeAt) revert UnstakeCoolingDown(msg.sender, a.unstakeAt);
+        a.unstaking = 0;
+        emit Unstaked(msg.sender, to, amount);
+        _rideToken.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function claimCredit(address to) external nonReentrant returns (uint256 amount) {
+        amount = _credits[msg.sender];
+        if (amount == 0) revert NothingToClaim(msg.sender);
+        _credits[msg.sender] = 0;
+        emit CreditClaimed(msg.sender, to, amount);
+        _rideToken.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function harvestRevenue() external nonReentrant returns (uint256 amount) {
+        // RevenueShare reverts with RevenueZeroAmount when nothing is claimable.
+        amount = IRevenueShare(address(_rideToken)).claimRevenue(_governance);
+        emit RevenueHarvested(_governance, amount);
+    }
+
+    // ================================================================ court
+
+    /// @inheritdoc IArbiterPool
+    function lock(address arbiter) external onlyCourt returns (uint256 amount) {
+        Arbiter storage a = _arbiters[arbiter];
+        uint256 free = a.stake - a.locked;
+        amount = free < _params.drawLock ? free : _params.drawLock;
+        a.locked += uint96(amount); // locked + amount <= stake < 2^96
+        _updateWeight(arbiter, a);
+        emit StakeLockedForDispute(arbiter, amount, a.locked);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function unlock(address arbiter, uint256 amount) external onlyCourt {
+        Arbiter storage a = _arbiters[arbiter];
+        a.locked -= uint96(amount); // the court unlocks only what `lock` returned
+        _updateWeight(arbiter, a);
+        emit StakeUnlocked(arbiter, amount, a.locked);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function slash(
+        address arbiter,
+        uint256 lockedAmount,
+        address rider,
+        address driver
+    ) external onlyCourt returns (uint256 slashed) {
+        Arbiter storage a = _arbiters[arbiter];
+        slashed = (lockedAmount * _params.slashBps) / _BPS;
+        // lockedAmount was locked by `lock`, so it is <= locked <= stake; slashed <= lockedAmount.
+        a.locked -= uint96(lockedAmount);
+        a.stake -= uint96(slashed);
+        _updateWeight(arbiter, a);
+        emit StakeUnlocked(arbiter, lockedAmount, a.locked);
+        emit Slashed(arbiter, slashed, rider, driver);
+        uint256 toRider = slashed / 2;
+        if (toRider != 0) _credit(rider, toRider);
+        if (slashed - toRider != 0) _credit(driver, slashed - toRider);
+    }
+
+    // ================================================================ governance
+
+    /// @inheritdoc IArbiterPool
+    function setParameter(bytes32 name, uint256 value) external {
+        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        _set(name, value);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IArbiterPool
+    function draw(uint256 random) external view returns (address) {
+        if (_tree.total() == 0) return address(0);
+        return _tree.draw(random);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function arbiterOf(address arbiter) external view returns (Arbiter memory) {
+        return _arbiters[arbiter];
+    }
+
+    /// @inheritdoc IArbiterPool
+    function weightOf(address arbiter) external view returns (uint256 weight, uint256 total) {
+        return (_tree.weightOf(arbiter), _tree.total());
+    }
+
+    /// @inheritdoc IArbiterPool
+    function creditOf(address account) external view returns (uint256) {
+        return _credits[account];
+    }
+
+    /// @inheritdoc IArbiterPool
+    function parameters() external view returns (PoolParams memory) {
+        return _params;
+    }
+
+    /// @inheritdoc IArbiterPool
+    function parameter(bytes32 name) external view returns (uint256 value, uint256 min, uint256 max) {
+        (min, max) = _bounds(name);
+        value = _get(name);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function court() external view returns (address) {
+        return _court;
+    }
+
+    /// @inheritdoc IArbiterPool
+    function governance() external view returns (address) {
+        return _governance;
+    }
+
+    // ================================================================ internals
+
+    /// @dev Draw weight = free stake, or 0 below `drawLock` (a drawn arbiter can always lock it).
+    function _updateWeight(address arbiter, Arbiter storage a) private {
+        uint256 free = a.stake - a.locked;
+        _tree.set(arbiter, free >= _params.drawLock ? free : 0);
+    }
+
+    function _credit(address to, uint256 amount) private {
+        uint256 balance = _credits[to] + amount;
+        _credits[to] = balance;
+        emit Credited(to, amount, balance);
+    }
+
+    function _bounds(bytes32 name) private pure returns (uint256 min, uint256 max) {
+        if (name == _DRAW_LOCK) return (1e18, 4_000e18); // fits a seat's uint72
+        if (name == _SLASH_BPS) return (100, _BPS);
+        if (name == _UNSTAKE_COOLDOWN) return (1 days, 30 days);
+        revert ParameterUnknown(name);
+    }
+
+    function _get(bytes32 name) private view returns (uint256) {
+        if (name == _DRAW_LOCK) return _params.drawLock;
+        if (name == _SLASH_BPS) return _params.slashBps;
+        return _params.unstakeCooldown; // _bounds rejected unknown names first
+    }
+
+    /// @dev The narrowing casts are safe: every max fits its field.
+    function _set(bytes32 name, uint256 value) private {
+        (uint256 min, uint256 max) = _bounds(name);
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+        uint256 old = _get(name);
+        if (name == _DRAW_LOCK) _params.drawLock = uint96(value);
+        else if (name == _SLASH_BPS) _params.slashBps = uint16(value);
+        else _params.unstakeCooldown = uint32(value);
+        emit ParameterChanged(name, old, value);
+    }
+}

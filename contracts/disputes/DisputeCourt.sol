@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IArbiterPool} from "../interfaces/IArbiterPool.sol";
+import {IDisputeCourt} from "../interfaces/IDisputeCourt.sol";
+import {IRandomness} from "../interfaces/IRandomness.sol";
+import {IRideMarket} from "../interfaces/IRideMarket.sol";
+
+/// @title DisputeCourt
+/// @notice The third key of the ride's 2-of-3 escrow. The escrow itself never leaves the
+/// market: a resolution tells the market how to split it in its credit ledger. The court holds
+/// only its own fees (dispute and appeal fees, in the fare token), paid out as credits.
+/// Every loop is bounded by a constant: at most 7 seats per round and 3 rounds.
+contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant _BPS = 10_000;
+    uint16 private constant _HALF = 5_000;
+    /// @notice The last round: rounds 0, 1, 2 seat 1, 3 and 7 arbiters.
+    uint8 public constant MAX_ROUND = 2;
+    /// @notice Draws tried per `drawArbiters` call before it counts as a failed draw.
+    uint256 public constant MAX_DRAW_ATTEMPTS = 24;
+
+    bytes32 private constant _DISPUTE_FEE = "disputeFee";
+    bytes32 private constant _ARBITER_FEE = "arbiterFee";
+    bytes32 private constant _RULING_DEADLINE = "rulingDeadline";
+    bytes32 private constant _APPEAL_WINDOW = "appealWindow";
+    bytes32 private constant _APPEAL_FEE_BASE = "appealFeeBase";
+    bytes32 private constant _APPEAL_FEE_GROWTH_BPS = "appealFeeGrowthBps";
+    bytes32 private constant _MAX_FAILED_DRAWS = "maxFailedDraws";
+
+    IRideMarket private immutable _market;
+    IArbiterPool private immutable _pool;
+    IRandomness private immutable _randomness;
+    IERC20 private immutable _fareToken;
+    uint256 private immutable _fareUnit;
+    address private immutable _governance;
+
+    CourtParams private _params;
+    mapping(uint256 disputeId => Dispute) private _disputes;
+    mapping(uint256 seatKey => Seat) private _seats;
+    mapping(uint256 disputeId => Proposal) private _proposals;
+    mapping(address account => uint256) private _credits;
+
+    /// @param market_ The RideMarket whose court this becomes (`market.setCourt(court)`).
+    /// @param pool_ The ArbiterPool (`pool.setCourt(court)`).
+    /// @param randomness_ The randomness source (BlockhashRandomness locally, a VRF adapter publicly).
+    /// @param governance_ The timelock: the only authority over parameters.
+    /// @param params_ Initial parameters, each checked against its hard bound.
+    constructor(
+        IRideMarket market_,
+        IArbiterPool pool_,
+        IRandomness randomness_,
+        address governance_,
+        CourtParams memory params_
+    ) {
+        _market = market_;
+        _pool = pool_;
+        _randomness = randomness_;
+        _governance = governance_;
+        _fareToken = market_.fareToken();
+        _fareUnit = 10 ** IERC20Metadata(address(_fareToken)).decimals();
+        _set(_DISPUTE_FEE, params_.disputeFee);
+        _set(_ARBITER_FEE, params_.arbiterFee);
+        _set(_RULING_DEADLINE, params_.rulingDeadline);
+        _set(_APPEAL_WINDOW, params_.appealWindow);
+        _set(_APPEAL_FEE_BASE, params_.appealFeeBase);
+        _set(_APPEAL_FEE_GROWTH_BPS, params_.appealFeeGrowthBps);
+        _set(_MAX_FAILED_DRAWS, params_.maxFailedDraws);
+    }
+
+    // ================================================================ parties
+
+    /// @inheritdoc IDisputeCourt
+    function openDispute(uint256 rideId) external nonReentrant returns (uint256 disputeId) {
+        disputeId = rideId;
+        Dispute storage d = _disputes[rideId];
+        if (d.rider != address(0)) revert DisputeAlreadyOpened(rideId);
+        IRideMarket.Ride memory ride = _market.getRide(rideId);
+        IRideMarket.RideState state = ride.state;
+        if (
+            state != IRideMarket.RideState.Accepted &&
+            state != IRideMarket.RideState.Started &&
+            state != IRideMarket.RideState.Completed
+        ) revert RideNotDisputable(rideId, state);
+        bool byRider = msg.sender == ride.rider;
+        if (!byRider && msg.sender != ride.driver) revert NotParty(rideId, msg.sender);
+
+        uint256 fee = _params.disputeFee;
+        d.rider = ride.rider;
+        d.fare = ride.fare;
+        d.driver = ride.driver;
+        d.status = Status.Drawing;
+        d.openedByRider = byRider;
+        d.arbiterFee = _params.arbiterFee;
+        if (byRider) d.paidByRider = uint128(fee);
+        else d.paidByDriver = uint128(fee);
+        _market.openDispute(rideId, msg.sender);
+        uint256 requestId = _randomness.request();
+        d.requestId = uint64(requestId);
+        emit DisputeOpened(rideId, msg.sender, ride.rider, ride.driver, ride.fare, fee, requestId);
+        _pullFee(msg.sender, fee);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function submitEvidence(uint256 disputeId, string calldata uri, bytes32 hash) external {
+        Dispute storage d = _requireOpen(disputeId);
+        _requireParty(disputeId, d);
+        emit Evidence(disputeId, msg.sender, uri, hash);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function proposeSettlement(uint256 disputeId, uint16 riderBps) external {
+        Dispute storage d = _requireOpen(disputeId);
+        _requireParty(disputeId, d);
+        _checkSplit(riderBps);
+        _proposals[disputeId] = Proposal(msg.sender, riderBps);
+        emit SettlementProposed(disputeId, msg.sender, riderBps);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function acceptSettlement(uint256 disputeId, uint16 riderBps) external nonReentrant {
+        Dispute storage d = _requireOpen(disputeId);
+        _requireParty(disputeId, d);
+        Proposal memory p = _proposals[disputeId];
+        if (p.proposer == address(0)) revert NoSettlementProposed(disputeId);
+        if (p.proposer == msg.sender) revert SettlementWrongParty(disputeId, msg.sender, p.proposer);
+        if (p.riderBps != riderBps) revert SettlementMismatch(disputeId, p.riderBps, riderBps);
+        _resolve(disputeId, d, Outcome.Settled, riderBps);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function appeal(uint256 disputeId, uint256 fee) external nonReentrant {
+        Dispute storage d = _requireStatus(disputeId, Status.Ruled);
+        if (block.timestamp > d.deadline) revert AppealWindowClosed(disputeId, d.deadline);
+        uint8 round = d.round;
+        if (round >= MAX_ROUND) revert NoMoreAppeals(disputeId, round);
+        bool byRider = _requireParty(disputeId, d);
+        if (byRider ? d.riderBps > _HALF : d.riderBps < _HALF) revert NotLosingParty(disputeId, msg.sender);
+        uint256 required = appealFee(disputeId, round + 1);
+        if (fee < required) revert AppealUnderpaid(disputeId, fee, required);
+
+        // Fees are bounded (<= 100 + 3 * 1,000 * 5 fare tokens per round), far below 2^128.
+        if (byRider) d.paidByRider += uint128(required);
+        else d.paidByDriver += uint128(required);
+        d.round = round + 1;
+        d.failedDraws = 0;
+        d.status = Status.Drawing;
+        uint256 requestId = _randomness.request();
+        d.requestId = uint64(requestId);
+        emit Appealed(disputeId, msg.sender, round + 1, required, requestId);
+        _pullFee(msg.sender, required);
+    }
+
+    // ================================================================ arbiters and keepers
+
+    /// @inheritdoc IDisputeCourt
+    function drawArbiters(uint256 disputeId) external nonReentrant {
+        Dispute storage d = _requireStatus(disputeId, Status.Drawing);
+        uint256 requestId = d.requestId;
+        IRandomness.Status st = _randomness.status(requestId);
+        if (st == IRandomness.Status.Expired) {
+            uint256 renewed = _randomness.request();
+            d.requestId = uint64(renewed);
+            emit RandomnessRerequested(disputeId, requestId, renewed);
+            return;
+        }
+        if (st != IRandomness.Status.Ready) revert DrawNotReady(disputeId, requestId, uint8(st));
+        uint256 seed = _randomness.randomness(requestId);
+
+        uint8 round = d.round;
+        uint8 size = panelSize(round);
+        uint256 nonce;
+        for (uint8 s = 0; s < size; ++s) {
+            Seat storage seat = _seats[_seatKey(disputeId, round, s)];
+            if (seat.arbiter != address(0)) continue;
+            address picked;
+            while (picked == address(0) && nonce < MAX_DRAW_ATTEMPTS) {
+                address candidate = _pool.draw(uint256(keccak256(abi.encode(seed, disputeId, round, nonce))));
+                ++nonce;
+                if (candidate == address(0))
+                    nonce = MAX_DRAW_ATTEMPTS; // nobody is drawable
+                else if (_eligible(disputeId, d, candidate)) picked = candidate;
+            }
+            if (picked == address(0)) {
+                _failDraw(disputeId, d);
+                return;
+            }
+            uint256 locked = _pool.lock(picked);
+            seat.arbiter = picked;
+            seat.locked = uint72(locked); // <= drawLock <= 4,000e18 < 2^72
+            emit ArbiterDrawn(disputeId, round, s, picked, locked);
+        }
+        uint40 deadline = uint40(block.timestamp + _params.rulingDeadline);
+        d.status = Status.Voting;
+        d.deadline = deadline;
+        emit PanelSeated(disputeId, round, deadline);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function rule(uint256 disputeId, uint16 riderBps) external nonReentrant {
+        Dispute storage d = _requireDispute(disputeId);
+        uint8 round = d.round;
+        uint8 size = panelSize(round);
+        Seat storage seat = _findSeat(disputeId, round, size, msg.sender);
+        if (seat.voted) revert AlreadyRuled(disputeId, msg.sender);
+        if (d.status != Status.Voting) revert DisputeWrongStatus(disputeId, d.status, Status.Voting);
+        if (block.timestamp > d.deadline) revert RulingDeadlinePassed(disputeId, d.deadline);
+        _checkSplit(riderBps);
+
+        seat.voted = true;
+        seat.riderBps = riderBps;
+        uint256 fee = d.arbiterFee;
+        d.feesEarned += uint96(fee); // at most 11 seats are ever paid, each <= 100 fare tokens
+        emit Voted(disputeId, round, msg.sender, riderBps, fee);
+        if (fee != 0) _credit(msg.sender, fee);
+
+        (bool complete, uint16 median) = _tally(disputeId, round, size);
+        if (complete) {
+            uint40 appealDeadline = uint40(block.timestamp + _params.appealWindow);
+            d.riderBps = median;
+            d.status = Status.Ruled;
+            d.deadline = appealDeadline;
+            emit RoundRuled(disputeId, round, median, appealDeadline);
+        }
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function timeoutRuling(uint256 disputeId) external nonReentrant {
+        Dispute storage d = _requireStatus(disputeId, Status.Voting);
+        if (block.timestamp <= d.deadline) revert RulingDeadlineNotPassed(disputeId, d.deadline);
+        uint8 round = d.round;
+        uint8 size = panelSize(round);
+        for (uint8 s = 0; s < size; ++s) {
+            uint256 key = _seatKey(disputeId, round, s);
+            Seat memory seat = _seats[key];
+            if (seat.voted) continue;
+            delete _seats[key];
+            uint256 slashed = _pool.slash(seat.arbiter, seat.locked, d.rider, d.driver);
+            emit ArbiterSilent(disputeId, round, seat.arbiter, slashed);
+        }
+        _failDraw(disputeId, d);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function executeRuling(uint256 disputeId) external nonReentrant {
+        Dispute storage d = _requireStatus(disputeId, Status.Ruled);
+        if (d.round < MAX_ROUND && block.timestamp <= d.deadline) revert AppealWindowOpen(disputeId, d.deadline);
+        _resolve(disputeId, d, Outcome.Ruled, d.riderBps);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function withdraw(address to) external nonReentrant returns (uint256 amount) {
+        amount = _credits[msg.sender];
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _credits[msg.sender] = 0;
+        emit Withdrawn(msg.sender, to, amount);
+        _fareToken.safeTransfer(to, amount);
+    }
+
+    // ================================================================ governance
+
+    /// @inheritdoc IDisputeCourt
+    function setParameter(bytes32 name, uint256 value) external {
+        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        _set(name, value);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IDisputeCourt
+    function getDispute(uint256 disputeId) external view returns (Dispute memory) {
+        return _disputes[disputeId];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function getSeat(uint256 disputeId, uint8 round, uint8 seat) external view returns (Seat memory) {
+        return _seats[_seatKey(disputeId, round, seat)];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function getProposal(uint256 disputeId) external view returns (Proposal memory) {
+        return _proposals[disputeId];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function appealFee(uint256 disputeId, uint8 round) public view returns (uint256 fee) {
+        if (round == 0 || round > MAX_ROUND) revert NoMoreAppeals(disputeId, round);
+        fee = _params.appealFeeBase;
+        if (round == 2) fee = (fee * _params.appealFeeGrowthBps) / _BPS;
+        fee += uint256(panelSize(round)) * _disputes[disputeId].arbiterFee;
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function panelSize(uint8 round) public pure returns (uint8) {
+        return uint8((2 << round) - 1);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function creditOf(address account) external view returns (uint256) {
+        return _credits[account];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function parameters() external view returns (CourtParams memory) {
+        return _params;
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function parameter(bytes32 name) external view returns (uint256 value, uint256 min, uint256 max) {
+        (min, max) = _bounds(name);
+        value = _get(name);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function governance() external view returns (address) {
+        return _governance;
+    }
+
+    // ================================================================ internals
+
+    /// @dev Round 0 falls back to 50/50; an appeal round that cannot seat a panel leaves the
+    /// previous round's ruling standing.
+    function _failDraw(uint256 disputeId, Dispute storage d) private {
+        uint8 failed = d.failedDraws + 1;
+        d.failedDraws = failed;
+        if (failed >= _params.maxFailedDraws) {
+            emit DrawFailed(disputeId, d.round, failed, 0);
+            _resolve(disputeId, d, Outcome.Fallback, d.round == 0 ? _HALF : d.riderBps);
+            return;
+        }
+        uint256 requestId = _randomness.request();
+        d.requestId = uint64(requestId);
+        d.status = Status.Drawing;
+        emit DrawFailed(disputeId, d.round, failed, requestId);
+    }
+
+    /// @dev Ends the dispute: releases every seat's lock, credits the fees left in the pot, and
+    /// has the market split the escrow. The pot goes to the winner of a ruling (the party given
+    /// more than half); after a settlement or an even split it goes back to whoever paid it.
+    function _resolve(uint256 disputeId, Dispute storage d, Outcome outcome, uint16 riderBps) private {
+        d.status = Status.Resolved;
+        d.riderBps = riderBps;
+        uint8 lastRound = d.round;
+        for (uint8 r = 0; r <= lastRound; ++r) {
+            uint8 size = panelSize(r);
+            for (uint8 s = 0; s < size; ++s) {
+                Seat storage seat = _seats[_seatKey(disputeId, r, s)];
+                uint256 locked = seat.locked;
+                if (locked == 0) continue;
+                seat.locked = 0;
+                _pool.unlock(seat.arbiter, locked);
+            }
+        }
+
+        uint256 paidByRider = d.paidByRider;
+        uint256 paid = paidByRider + d.paidByDriver;
+        uint256 pot = paid - d.feesEarned;
+        uint256 riderRefund;
+        if (outcome != Outcome.Settled && riderBps > _HALF) riderRefund = pot;
+        else if (outcome == Outcome.Settled || riderBps == _HALF) {
+            riderRefund = paid == 0 ? 0 : (pot * paidByRider) / paid;
+        }
+        uint256 driverRefund = pot - riderRefund;
+        if (riderRefund != 0) _credit(d.rider, riderRefund);
+        if (driverRefund != 0) _credit(d.driver, driverRefund);
+
+        uint256 riderAmount = (uint256(d.fare) * riderBps) / _BPS;
+        emit DisputeResolved(disputeId, outcome, riderBps, riderAmount, riderRefund, driverRefund);
+        _market.resolveDispute(disputeId, riderAmount, 0);
+    }
+
+    /// @dev Neither a party nor an arbiter already seated in any round of this dispute.
+    function _eligible(uint256 disputeId, Dispute storage d, address candidate) private view returns (bool) {
+        if (candidate == d.rider || candidate == d.driver) return false;
+        uint8 lastRound = d.round;
+        for (uint8 r = 0; r <= lastRound; ++r) {
+            uint8 size = panelSize(r);
+            for (uint8 s = 0; s < size; ++s) {
+                if (_seats[_seatKey(disputeId, r, s)].arbiter == candidate) return false;
+            }
+        }
+        return true;
+    }
+
+    function _findSeat(
+        uint256 disputeId,
+        uint8 round,
+        uint8 size,
+        address arbiter
+    ) private view returns (Seat storage seat) {
+        for (uint8 s = 0; s < size; ++s) {
+            seat = _seats[_seatKey(disputeId, round, s)];
+            if (seat.arbiter == arbiter) return seat;
+        }
+        revert NotDrawnArbiter(disputeId, arbiter);
+    }
+
+    /// @dev Whether every seat voted and, if so, the median vote (insertion sort of <= 7 values).
+    function _tally(uint256 disputeId, uint8 round, uint8 size) private view returns (bool, uint16) {
+        uint16[7] memory votes;
+        for (uint8 s = 0; s < size; ++s) {
+            Seat storage seat = _seats[_seatKey(disputeId, round, s)];
+            if (!seat.voted) return (false, 0);
+            uint16 v = seat.riderBps;
+            uint8 j = s;
+            while (j > 0 && votes[j - 1] > v) {
+                votes[j] = votes[j - 1];
+                --j;
+            }
+            votes[j] = v;
+        }
+        return (true, votes[size / 2]);
+    }
+
+    function _requireDispute(uint256 disputeId) private view returns (Dispute storage d) {
+        d = _disputes[disputeId];
+        if (d.rider == address(0)) revert DisputeUnknown(disputeId);
+    }
+
+    function _requireOpen(uint256 disputeId) private view returns (Dispute storage d) {
+        d = _requireDispute(disputeId);
+        if (d.status == Status.Resolved) revert DisputeAlreadyResolved(disputeId);
+    }
+
+    function _requireStatus(uint256 disputeId, Status expected) private view returns (Dispute storage d) {
+        d = _requireDispute(disputeId);
+        if (d.status != expected) revert DisputeWrongStatus(disputeId, d.status, expected);
+    }
+
+    /// @dev Returns whether the caller is the rider (else the driver).
+    function _requireParty(uint256 disputeId, Dispute storage d) private view returns (bool) {
+        if (msg.sender == d.rider) return true;
+        if (msg.sender != d.driver) revert NotParty(disputeId, msg.sender);
+        return false;
+    }
+
+    function _checkSplit(uint256 riderBps) private pure {
+        if (riderBps > _BPS) revert InvalidSplit(riderBps);
+    }
+
+    function _seatKey(uint256 disputeId, uint8 round, uint8 seat) private pure returns (uint256) {
+        return (disputeId << 16) | (uint256(round) << 8) | seat;
+    }
+
+    function _credit(address to, uint256 amount) private {
+        uint256 balance = _credits[to] + amount;
+        _credits[to] = balance;
+        emit Credited(to, amount, balance);
+    }
+
+    function _pullFee(address from, uint256 amount) private {
+        if (amount == 0) return;
+        uint256 before = _fareToken.balanceOf(address(this));
+        _fareToken.safeTransferFrom(from, address(this), amount);
+        uint256 received = _fareToken.balanceOf(address(this)) - before;
+        if (received != amount) revert FeeOnTransferToken(amount, received);
+    }
+
+    /// @dev The hard bounds; fee amounts in whole fare tokens times `_fareUnit`. The dispute
+    /// fee never falls below the arbiter fee, so a ruling is always paid from the pot.
+    function _bounds(bytes32 name) private view returns (uint256 min, uint256 max) {
+        if (name == _DISPUTE_FEE) return (_params.arbiterFee, 100 * _fareUnit);
+        if (name == _ARBITER_FEE) return (0, _params.disputeFee);
+        if (name == _RULING_DEADLINE) return (1 hours, 7 days);
+        if (name == _APPEAL_WINDOW) return (1 hours, 7 days);
+        if (name == _APPEAL_FEE_BASE) return (0, 1_000 * _fareUnit);
+        if (name == _APPEAL_FEE_GROWTH_BPS) return (_BPS, 5 * _BPS);
+        if (name == _MAX_FAILED_DRAWS) return (1, 10);
+        revert ParameterUnknown(name);
+    }
+
+    function _get(bytes32 name) private view returns (uint256) {
+        if (name == _DISPUTE_FEE) return _params.disputeFee;
+        if (name == _ARBITER_FEE) return _params.arbiterFee;
+        if (name == _RULING_DEADLINE) return _params.rulingDeadline;
+        if (name == _APPEAL_WINDOW) return _params.appealWindow;
+        if (name == _APPEAL_FEE_BASE) return _params.appealFeeBase;
+        if (name == _APPEAL_FEE_GROWTH_BPS) return _params.appealFeeGrowthBps;
+        return _params.maxFailedDraws; // _bounds rejected unknown names first
+    }
+
+    /// @dev The narrowing casts are safe: every max fits its field (100e18 < 2^96).
+    function _set(bytes32 name, uint256 value) private {
+        (uint256 min, uint256 max) = _bounds(name);
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+        uint256 old = _get(name);
+        if (name == _DISPUTE_FEE) _params.disputeFee = uint96(value);
+        else if (name == _ARBITER_FEE) _params.arbiterFee = uint96(value);
+        else if (name == _RULING_DEADLINE) _params.rulingDeadline = uint32(value);
+        else if (name == _APPEAL_WINDOW) _params.appealWindow = uint32(value);
+        else if (name == _APPEAL_FEE_BASE) _params.appealFeeBase = uint96(value);
+        else if (name == _APPEAL_FEE_GROWTH_BPS) _params.appealFeeGrowthBps = uint32(value);
+        else _params.maxFailedDraws = uint8(value);
+        emit ParameterChanged(name, old, value);
+    }
+}

@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import path from "node:path";
+import { isAddress, isHexString } from "ethers";
+
+/** Where a contract came from: its address and the transaction that created it. */
+export interface ContractRecord {
+  address: string;
+  transactionHash: string;
+}
+
+/** The contracts of the suite; optional ones join as their branches do (court, pool, randomness). */
+export interface DeployedContracts {
+  /** Only on local chains; on testnets the fare token is a configured address. */
+  TestUSD?: ContractRecord;
+  Timelock: ContractRecord;
+  CoopToken: ContractRecord;
+  RideMarket: ContractRecord;
+  CoopGovernor: ContractRecord;
+  DisputeCourt?: ContractRecord;
+  ArbiterPool?: ContractRecord;
+  Randomness?: ContractRecord;
+}
+
+/** Amounts are decimal strings of the smallest unit (JSON has no bigint). */
+export interface InitialParameters {
+  market: Record<string, string>;
+  governance: Record<string, string>;
+  rideCap: string;
+  disputes?: Record<string, string>;
+}
+
+/** deployments/<network>.json: the one file every script and task reads. */
+export interface Deployment {
+  schema: 1;
+  network: string;
+  chainId: number;
+  /** The block of the first deployment transaction: event queries start here. */
+  blockNumber: number;
+  /** Its hash: a restarted local node has another one, so the file is known to be stale. */
+  blockHash: string;
+  /** git commit the contracts were compiled from ("unknown" outside a checkout). */
+  commit: string;
+  deployedAt: string;
+  deployer: string;
+  ignitionDeploymentId: string;
+  fareToken: { address: string; symbol: string; decimals: number };
+  rideToken: { address: string; symbol: string; decimals: number };
+  contracts: DeployedContracts;
+  parameters: InitialParameters;
+}
+
+export class DeploymentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeploymentError";
+  }
+}
+
+/** deployments/<network>.json under `root` (the project root). */
+export function deploymentPath(network: string, root = process.cwd()): string {
+  return path.join(root, "deployments", `${network}.json`);
+}
+
+function fail(file: string, what: string): never {
+  throw new DeploymentError(`${file}: ${what}. Redeploy with \`npx hardhat deploy --network <name> --fresh\`.`);
+}
+
+function checkRecord(file: string, name: string, value: unknown, optional: boolean): void {
+  if (value === undefined && optional) return;
+  const r = value as Partial<ContractRecord> | undefined;
+  if (r === undefined || typeof r.address !== "string" || !isAddress(r.address)) {
+    fail(file, `contracts.${name}.address is missing or not an address`);
+  }
+  if (typeof r.transactionHash !== "string" || !isHexString(r.transactionHash, 32)) {
+    fail(file, `contracts.${name}.transactionHash is missing or not a transaction hash`);
+  }
+}
+
+/** Checks the shape of a parsed deployment file; throws with the first field that is wrong. */
+export function validateDeployment(value: unknown, file = "deployment"): Deployment {
+  if (typeof value !== "object" || value === null) fail(file, "not a JSON object");
+  const d = value as Partial<Deployment>;
+  if (d.schema !== 1) fail(file, `schema ${String(d.schema)} is not 1`);
+  if (typeof d.network !== "string") fail(file, "network is missing");
+  if (typeof d.chainId !== "number") fail(file, "chainId is missing");
+  if (typeof d.blockNumber !== "number") fail(file, "blockNumber is missing");
+  if (typeof d.blockHash !== "string" || !isHexString(d.blockHash, 32)) fail(file, "blockHash is missing");
+  if (typeof d.deployer !== "string" || !isAddress(d.deployer)) fail(file, "deployer is missing");
+  for (const token of ["fareToken", "rideToken"] as const) {
+    const t = d[token];
+    if (t === undefined || !isAddress(t.address) || typeof t.symbol !== "string" || typeof t.decimals !== "number") {
+      fail(file, `${token} must have address, symbol and decimals`);
+    }
+  }
+  const c = d.contracts;
+  if (c === undefined) fail(file, "contracts is missing");
+  for (const name of ["Timelock", "CoopToken", "RideMarket", "CoopGovernor"] as const) {
+    checkRecord(file, name, c[name], false);
+  }
+  for (const name of ["TestUSD", "DisputeCourt", "ArbiterPool", "Randomness"] as const) {
+    checkRecord(file, name, c[name], true);
+  }
+  if (d.parameters === undefined) fail(file, "parameters is missing");
+  return d as Deployment;
+}
+
+/** Reads and checks deployments/<network>.json; says how to create it when it is missing. */
+export function loadDeployment(network: string, root = process.cwd()): Deployment {
+  const file = deploymentPath(network, root);
+  if (!fs.existsSync(file)) {
+    throw new DeploymentError(
+      `no deployment for network "${network}" (${path.relative(root, file)} is missing). ` +
+        `Deploy first: \`npx hardhat deploy --network ${network}\`.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    fail(file, `not valid JSON (${(err as Error).message})`);
+  }
+  return validateDeployment(parsed, path.relative(root, file));
+}
+
+export function saveDeployment(deployment: Deployment, root = process.cwd()): string {
+  const file = deploymentPath(deployment.network, root);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,133 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ArbiterPool, CoopToken, DisputeCourt, RideMarket, TestUSD } from "../../typechain-types";
+import type { SimClock } from "./clock";
+
+/**
+ * Disputes in the simulation, through the real court: the parties settle between themselves,
+ * or an arbiter drawn at random (weighted by staked RIDE, from future block hashes) rules, and
+ * after the appeal window the keeper executes the ruling.
+ */
+export class CourtDriver {
+  private readonly signers = new Map<string, HardhatEthersSigner>();
+  private ready = false;
+
+  constructor(
+    private readonly contracts: {
+      court: DisputeCourt;
+      pool: ArbiterPool;
+      market: RideMarket;
+      token: CoopToken;
+      tusd: TestUSD;
+      randomnessDelay: number;
+    },
+    private readonly keeper: HardhatEthersSigner,
+  ) {}
+
+  /** Everyone who may open a dispute approves the court for the dispute fee. */
+  async approveCourt(clock: SimClock, people: HardhatEthersSigner[]): Promise<void> {
+    const court = await this.contracts.court.getAddress();
+    for (const who of people) {
+      this.signers.set(who.address, who);
+      await clock.send("tusd.approve", () => this.contracts.tusd.connect(who).approve(court, (1n << 255n) - 1n));
+    }
+  }
+
+  /** Drivers who earned RIDE claim it and stake half as arbiters. */
+  async seatArbiters(clock: SimClock, drivers: HardhatEthersSigner[]): Promise<number> {
+    const { market, token, pool } = this.contracts;
+    const poolAddress = await pool.getAddress();
+    let seated = 0;
+    for (const d of drivers) {
+      if ((await market.rewardsOf(d.address)).accrued > 0n) {
+        await clock.send("market.claimRewards", () => market.connect(d).claimRewards());
+      }
+      const balance = await token.balanceOf(d.address);
+      if (balance === 0n) continue;
+      await clock.send("token.approve", () => token.connect(d).approve(poolAddress, balance));
+      await clock.send("pool.stake", () => pool.connect(d).stake(balance / 2n));
+      this.signers.set(d.address, d);
+      seated++;
+    }
+    this.ready = seated >= 3;
+    return seated;
+  }
+
+  /** Whether arbiters are staked, so that a dispute can go to an arbiter. */
+  get canArbitrate(): boolean {
+    return this.ready;
+  }
+
+  async open(clock: SimClock, rideId: bigint, opener: HardhatEthersSigner): Promise<bigint> {
+    const { court } = this.contracts;
+    const id = await court.connect(opener).openDispute.staticCall(rideId);
+    await clock.send("court.openDispute", () => court.connect(opener).openDispute(rideId));
+    return id;
+  }
+
+  /** The cheap path: one party proposes a split, the other accepts the same split. */
+  async settle(
+    clock: SimClock,
+    disputeId: bigint,
+    proposer: HardhatEthersSigner,
+    other: HardhatEthersSigner,
+    riderBps: number,
+  ): Promise<void> {
+    const { court } = this.contracts;
+    await clock.send("court.proposeSettlement", () => court.connect(proposer).proposeSettlement(disputeId, riderBps));
+    clock.advance(600);
+    await clock.send("court.acceptSettlement", () => court.connect(other).acceptSettlement(disputeId, riderBps));
+  }
+
+  /**
+   * Waits for the randomness, draws the arbiter (redrawing while a draw fails), and has it rule
+   * `riderBps`. Returns the arbiter and when the appeal window closes, after which anyone
+   * executes the ruling; or, when every draw failed (too little stake outside the parties),
+   * `fallback`: the court already split the escrow 50/50.
+   */
+  async arbitrate(
+    clock: SimClock,
+    disputeId: bigint,
+    riderBps: number,
+  ): Promise<{ fallback: true } | { fallback: false; arbiter: string; due: number }> {
+    const { court } = this.contracts;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await clock.mine(this.contracts.randomnessDelay + 1);
+      await clock.send("court.drawArbiters", () => court.connect(this.keeper).drawArbiters(disputeId));
+      const d = await court.getDispute(disputeId);
+      if (d.status !== 1n) break; // no longer Drawing: the panel is seated
+    }
+    const d = await court.getDispute(disputeId);
+    if (d.status === 4n) return { fallback: true }; // Resolved by the 50/50 fallback
+    const seat = await court.getSeat(disputeId, d.round, 0);
+    const arbiter = this.signers.get(seat.arbiter);
+    if (arbiter === undefined) throw new Error(`arbiter ${seat.arbiter} is not one of the simulation's people`);
+    clock.advance(1800);
+    await clock.send("court.rule", () => court.connect(arbiter).rule(disputeId, riderBps));
+    const params = await court.parameters();
+    return { fallback: false, arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
+  }
+
+  /** The keeper executes a ruling whose appeal window has closed. */
+  async execute(clock: SimClock, disputeId: bigint): Promise<void> {
+    await clock.send("court.executeRuling", () => this.contracts.court.connect(this.keeper).executeRuling(disputeId));
+  }
+
+  /** Everyone withdraws what the court credited them (fee refunds, arbiter fees). */
+  async withdrawAll(clock: SimClock, people: HardhatEthersSigner[]): Promise<void> {
+    const { court } = this.contracts;
+    for (const who of people) {
+      if ((await court.creditOf(who.address)) > 0n) {
+        await clock.send("court.withdraw", () => court.connect(who).withdraw(who.address));
+      }
+    }
+  }
+
+  /** The court's fare-token balance minus what it owes the given people (0 when all resolved). */
+  async unaccounted(people: HardhatEthersSigner[]): Promise<bigint> {
+    const { court, tusd } = this.contracts;
+    let owed = 0n;
+    for (const who of people) owed += await court.creditOf(who.address);
+    owed += await court.creditOf(await court.governance());
+    return (await tusd.balanceOf(await court.getAddress())) - owed;
+  }
+}

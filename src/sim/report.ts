@@ -1,0 +1,171 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { TopLevelSpec } from "vega-lite";
+import { formatUnits } from "ethers";
+import type { SimResult } from "./simulation";
+
+const usd = (units: bigint): string => `${Number(formatUnits(units, 6)).toFixed(2)} tUSD`;
+const rideAmount = (wei: bigint): string => `${Number(formatUnits(wei, 18)).toFixed(2)} RIDE`;
+const pct = (part: bigint, whole: bigint): string =>
+  whole === 0n ? "0.0%" : `${(Number((part * 100_000n) / whole) / 1000).toFixed(1)}%`;
+
+/** The five numbers that matter, for the console's last lines. */
+export function headline(r: SimResult): string[] {
+  const driverShare = r.rides.grossFares - r.rides.fees;
+  return [
+    `rides driven: ${r.rides.driven} of ${r.rides.requested} requested`,
+    `drivers kept ${pct(driverShare, r.rides.grossFares)} of ${usd(r.rides.grossFares)} in fares ` +
+      `(a 25% platform would have taken ${usd(r.drivers.commission25)}; the cooperative took ${usd(r.rides.fees)})`,
+    `fee vote: ${r.fee.before / 100}% -> ${r.fee.after / 100}% (${r.vote.state}; ${r.vote.voters} of ${r.vote.holders} holders voted)`,
+    `gas per ride: ${r.gasPerRide.happyPath} (rider confirms), ${r.gasPerRide.silentRider} (keeper finalizes)`,
+    `money conservation: market holds ${usd(r.conservation.marketBalance)}, owes ${usd(r.conservation.owedBySum)}: ` +
+      `difference ${r.conservation.difference} units${r.conservation.difference === 0n ? " (exact)" : " (BROKEN)"}`,
+  ];
+}
+
+/**
+ * vega and vega-lite ship as ES modules only; this project compiles to CommonJS (ts-node), where
+ * TypeScript would turn `import()` into `require()`. A real dynamic import keeps them loadable.
+ */
+const importEsm = new Function("specifier", "return import(specifier)") as <T>(specifier: string) => Promise<T>;
+
+async function svg(spec: TopLevelSpec): Promise<string> {
+  const vega = await importEsm<typeof import("vega")>("vega");
+  const vegaLite = await importEsm<typeof import("vega-lite")>("vega-lite");
+  const compiled = vegaLite.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  return view.toSVG();
+}
+
+/** Writes report.md, summary.json and the SVG charts into `dir`. */
+export async function writeReport(r: SimResult, dir: string): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const earnings = r.drivers.earned.map((e) => Number(formatUnits(e, 6)));
+  const charts: Record<string, TopLevelSpec> = {
+    "earnings.svg": {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: "Drivers' earnings over the run (tUSD)",
+      width: 480,
+      height: 240,
+      data: { values: earnings.map((e) => ({ earned: e })) },
+      mark: "bar",
+      encoding: {
+        x: { field: "earned", bin: { maxbins: 20 }, title: "earned (tUSD)" },
+        y: { aggregate: "count", title: "drivers" },
+      },
+    },
+    "fee.svg": {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: "Cooperative fee by day (%)",
+      width: 480,
+      height: 200,
+      data: { values: r.fee.byDay.map((d) => ({ day: d.day, fee: d.feeBps / 100 })) },
+      mark: { type: "line", point: true, interpolate: "step-after" },
+      encoding: {
+        x: { field: "day", type: "quantitative", title: "day" },
+        y: { field: "fee", type: "quantitative", title: "fee (%)", scale: { domain: [0, 10] } },
+      },
+    },
+    "gas.svg": {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: "Mean gas per operation",
+      width: 480,
+      height: { step: 14 },
+      data: { values: r.gas.filter((g) => !g.op.startsWith("tusd.")).map((g) => ({ op: g.op, gas: g.mean })) },
+      mark: "bar",
+      encoding: {
+        y: { field: "op", type: "nominal", sort: "-x", title: null },
+        x: { field: "gas", type: "quantitative", title: "gas" },
+      },
+    },
+  };
+  for (const [file, spec] of Object.entries(charts)) fs.writeFileSync(path.join(dir, file), await svg(spec));
+
+  const o = r.options;
+  const lines = [
+    `# RideCoop simulation, seed ${o.seed}`,
+    "",
+    `${o.drivers} drivers and ${o.riders} riders in Seoul over ${r.simulatedDays} simulated days; ` +
+      `${o.rides} ride requests; a fee vote halfway through; a two-person ring farming RIDE.`,
+    "Reproduce: `npm run simulate -- " +
+      `--seed ${o.seed} --drivers ${o.drivers} --riders ${o.riders} --rides ${o.rides} --days ${o.days}\`.`,
+    "",
+    "## The five numbers",
+    "",
+    ...headline(r).map((l) => `- ${l}`),
+    "",
+    "## Rides by outcome",
+    "",
+    "| outcome | rides |",
+    "| --- | ---: |",
+    ...Object.entries(r.outcomes).map(([k, v]) => `| ${k} | ${v} |`),
+    "",
+    `Fares: ${usd(r.rides.grossFares)} over ${r.rides.driven} rides driven, mean ${usd(r.rides.meanFare)}.`,
+    "",
+    "## Drivers' earnings against a 25% platform",
+    "",
+    `Drivers were credited ${usd(r.drivers.earned.reduce((a, b) => a + b, 0n))} (fares less the cooperative fee, ` +
+      `plus cancellation fees and dispute shares). A platform keeping 25% would have taken ` +
+      `${usd(r.drivers.commission25)} of the same fares; the cooperative's fee was ${usd(r.rides.fees)}, ` +
+      `of which ${usd(r.revenue.toHolders)} went back to RIDE holders (mostly the drivers) and ` +
+      `${usd(r.revenue.toTreasury)} to the treasury the holders govern.`,
+    "",
+    "![earnings](earnings.svg)",
+    "",
+    "## RIDE",
+    "",
+    `Supply ${rideAmount(r.ride.supply)} (earned ${rideAmount(r.ride.earned)}, cap ${rideAmount(r.ride.cap)}), ` +
+      `held by ${r.ride.holders} accounts; Gini ${r.ride.gini.toFixed(3)}. RIDE accrues only for rides the rider ` +
+      "confirmed, capped per rider-driver pair and per driver each week.",
+    "",
+    "## The fee vote",
+    "",
+    `Proposal ${r.vote.proposalId.slice(0, 12)}…: fee ${r.fee.before / 100}% -> ${r.fee.after / 100}%, ` +
+      `${r.vote.state}. For ${rideAmount(r.vote.forVotes)}, against ${rideAmount(r.vote.againstVotes)}, ` +
+      `abstain ${rideAmount(r.vote.abstainVotes)}; turnout ${r.vote.voters} of ${r.vote.holders} holders. ` +
+      "Rides accepted before execution kept the fee they were accepted at.",
+    "",
+    "![fee](fee.svg)",
+    "",
+    "## Disputes",
+    "",
+    r.disputes.skipped
+      ? "Disputes were not simulated: this deployment has no dispute court."
+      : `${r.disputes.opened} opened: ${r.disputes.settled} settled by the two parties (no arbiter fee), ` +
+        `${r.disputes.ruled} ruled by an arbiter drawn at random, by stake, from ${r.disputes.arbiters} drivers ` +
+        `who staked half their RIDE; ${r.disputes.fallback} split 50/50 because no eligible arbiter could be ` +
+        `drawn within the court's limit of failed draws. After everyone withdrew, the court holds ` +
+        `${r.disputes.courtUnaccounted} ` +
+        "units it does not owe anyone.",
+    "",
+    "## The self-dealing ring",
+    "",
+    `Two friends gave each other ${r.ring.rides} rides to farm RIDE. They paid ${usd(r.ring.feesPaid)} in fees, ` +
+      `earned ${rideAmount(r.ring.rideEarned)} (the weekly pair cap stops the rest), and got ` +
+      `${usd(r.ring.revenueClaimed)} back as revenue share: net ${usd(r.ring.net)}.`,
+    "",
+    "## Gas per operation",
+    "",
+    `Per ride in total: ${r.gasPerRide.happyPath} gas when the rider confirms (request, accept, pickup, confirm); ` +
+      `${r.gasPerRide.silentRider} when the keeper finalizes (request, accept, pickup, complete, finalize).`,
+    "",
+    "| operation | calls | mean | min | max |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...r.gas.map((g) => `| ${g.op} | ${g.count} | ${g.mean} | ${g.min} | ${g.max} |`),
+    "",
+    "![gas](gas.svg)",
+    "",
+    "## Money conservation",
+    "",
+    `The market holds ${r.conservation.marketBalance} units; its ledger says it owes ${r.conservation.owedByLedger}; ` +
+      `the sum of every stake, credit and pending fee is ${r.conservation.owedBySum}. Difference: ` +
+      `${r.conservation.difference} units.`,
+    "",
+  ];
+  fs.writeFileSync(path.join(dir, "report.md"), lines.join("\n"));
+  fs.writeFileSync(
+    path.join(dir, "summary.json"),
+    JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
+  );
+  return path.join(dir, "report.md");
+}

@@ -1,0 +1,172 @@
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { formatDuration, formatTime, InputError } from "../src/client/format";
+import { formatParam, parseParamChange } from "../src/client/params";
+import { clientFor, parseAddress, report, roleTask, txJson, txLine, type CommonArgs } from "./lib/common";
+
+interface DelegateArgs extends CommonArgs {
+  to?: string;
+}
+
+roleTask(
+  task("gov:delegate", "Delegates your RIDE votes (to yourself by default)").addOptionalParam("to", "Delegate address"),
+  async (args: DelegateArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const tx = await client.delegate(args.to === undefined ? undefined : parseAddress(args.to, "to"));
+    const votes = await client.token.getVotes(args.to ?? (await client.address()));
+    report(args, [`Delegated; the delegate now has ${client.formatRide(votes)} of votes`, txLine(tx)], {
+      votes,
+      tx: txJson(tx),
+    });
+    return { votes, tx };
+  },
+);
+
+roleTask(
+  task("gov:params", "Shows every governed parameter with its hard bounds, and the governor's settings"),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const p = await client.governedParameters();
+    const units = { fare: client.fareUnit, ride: client.rideUnit };
+    const g = p.governor;
+    report(
+      args,
+      [
+        "Market parameters (value, bounds):",
+        ...p.market.map(
+          (m) =>
+            `  ${m.name.padEnd(16)} ${formatParam(m.name, m.value, units).padEnd(14)} [${formatParam(m.name, m.min, units)} .. ${formatParam(m.name, m.max, units)}]`,
+        ),
+        "Governance:",
+        `  voting delay ${formatDuration(g.votingDelay)}, voting period ${formatDuration(g.votingPeriod)}, timelock delay ${formatDuration(g.timelockDelay)}`,
+        `  proposal threshold ${client.formatRide(g.proposalThreshold)}, quorum now ${client.formatRide(g.quorum)}`,
+      ],
+      p,
+    );
+    return p;
+  },
+);
+
+interface ProposeArgs extends CommonArgs {
+  set: string;
+  description: string;
+  more: string[];
+}
+
+roleTask(
+  task(
+    "gov:propose",
+    "Proposes parameter changes: --set fee=3% (more: --set fee=3%,pickup=10m or extra name=value words)",
+  )
+    .addParam("set", "name=value[,name=value...]: fee=3%, pickupWindow=10m, minStake=60 ...")
+    .addParam("description", "What and why, shown to voters")
+    .addOptionalVariadicPositionalParam("more", "More name=value changes", []),
+  async (args: ProposeArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const units = { fare: client.fareUnit, ride: client.rideUnit };
+    const texts = [...args.set.split(","), ...args.more].map((t) => t.trim()).filter((t) => t !== "");
+    const changes = texts.map((t) => parseParamChange(t, units, "set"));
+    if (args.description.trim() === "") throw new InputError("description", "say what the proposal changes and why");
+    const { proposalId, tx } = await client.propose(changes, args.description);
+    const p = await client.proposal(proposalId);
+    const now = await client.now();
+    report(
+      args,
+      [
+        `Proposal ${proposalId}`,
+        ...changes.map((c) => `  set ${c.name} to ${formatParam(c.name, c.value, units)}`),
+        `  voting opens ${formatTime(p.snapshot, now)}, closes ${formatTime(p.deadline, now)}`,
+        txLine(tx),
+      ],
+      { proposalId, changes, snapshot: p.snapshot, deadline: p.deadline, tx: txJson(tx) },
+    );
+    return { proposalId, tx };
+  },
+);
+
+roleTask(
+  task("gov:proposals", "Lists proposals with state, votes and deadlines"),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const [list, now] = await Promise.all([client.proposals(), client.now()]);
+    report(
+      args,
+      list.length === 0
+        ? ["No proposals yet"]
+        : list.flatMap((p) => [
+            `${p.proposalId}`,
+            `  ${p.state}: ${p.description}`,
+            `  for ${client.formatRide(p.votes.for)}, against ${client.formatRide(p.votes.against)}, abstain ${client.formatRide(p.votes.abstain)}`,
+            `  vote from ${formatTime(p.snapshot, now)} until ${formatTime(p.deadline, now)}${p.eta > 0n ? `; executable ${formatTime(p.eta, now)}` : ""}`,
+          ]),
+      list,
+    );
+    return list;
+  },
+);
+
+interface ProposalArgs extends CommonArgs {
+  proposal: string;
+}
+
+function parseProposalId(text: string): bigint {
+  if (!/^\d+$/.test(text.trim()))
+    throw new InputError("proposal", `"${text}" is not a proposal id (gov:proposals lists them)`);
+  return BigInt(text.trim());
+}
+
+const SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
+
+interface VoteArgs extends ProposalArgs {
+  support: string;
+  reason?: string;
+}
+
+roleTask(
+  task("gov:vote", "Votes on a proposal")
+    .addParam("proposal", "Proposal id")
+    .addParam("support", "for, against or abstain")
+    .addOptionalParam("reason", "Why, recorded on chain"),
+  async (args: VoteArgs, hre: HardhatRuntimeEnvironment) => {
+    const support = SUPPORT[args.support.toLowerCase() as keyof typeof SUPPORT];
+    if (support === undefined) throw new InputError("support", `"${args.support}" is not for, against or abstain`);
+    const client = await clientFor(hre, args);
+    const proposalId = parseProposalId(args.proposal);
+    const tx = await client.vote(proposalId, support, args.reason);
+    const p = await client.proposal(proposalId);
+    report(
+      args,
+      [
+        `Voted ${args.support.toLowerCase()} on ${proposalId}: for ${client.formatRide(p.votes.for)}, against ${client.formatRide(p.votes.against)}, abstain ${client.formatRide(p.votes.abstain)}`,
+        txLine(tx),
+      ],
+      { proposalId, support: args.support.toLowerCase(), votes: p.votes, tx: txJson(tx) },
+    );
+    return { proposalId, tx };
+  },
+);
+
+for (const [name, description, verb] of [
+  ["gov:queue", "Queues a succeeded proposal in the timelock", "queued"],
+  ["gov:execute", "Executes a queued proposal after the timelock delay", "executed"],
+] as const) {
+  roleTask(
+    task(name, description).addParam("proposal", "Proposal id"),
+    async (args: ProposalArgs, hre: HardhatRuntimeEnvironment) => {
+      const client = await clientFor(hre, args);
+      const proposalId = parseProposalId(args.proposal);
+      const tx = verb === "queued" ? await client.queue(proposalId) : await client.execute(proposalId);
+      const p = await client.proposal(proposalId);
+      const now = await client.now();
+      report(
+        args,
+        [
+          `Proposal ${proposalId} ${verb}${verb === "queued" ? `; executable ${formatTime(p.eta, now)}` : ""}`,
+          txLine(tx),
+        ],
+        { proposalId, state: p.state, eta: p.eta, tx: txJson(tx) },
+      );
+      return { proposalId, tx };
+    },
+  );
+}

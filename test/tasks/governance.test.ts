@@ -1,0 +1,84 @@
+import { expect } from "chai";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { ProposalView } from "../../src/client/client";
+import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
+
+/** The deployment after the driver earned 100 RIDE from a confirmed 100 tUSD ride and claimed it. */
+async function driverHoldsRide() {
+  const deployed = await deployedWithParties();
+  const { rideId } = await run<{ rideId: bigint }>("rider:request", {
+    account: RIDER,
+    from: "wydm6v",
+    to: "wydq8e",
+    maxFare: "100",
+    expires: "15m",
+  });
+  const ride = rideId.toString();
+  await run("driver:accept", { account: DRIVER, ride });
+  await run("driver:pickup", { account: DRIVER, ride });
+  await run("rider:confirm", { account: RIDER, ride, rating: "5" });
+  await run("driver:claim", { account: DRIVER });
+  takeOutput();
+  return deployed;
+}
+
+async function proposeFee(): Promise<bigint> {
+  await loadFixture(driverHoldsRide);
+  const { proposalId } = await run<{ proposalId: bigint }>("gov:propose", {
+    account: DRIVER,
+    set: "fee=3%",
+    description: "Lower the cooperative fee to 3%",
+  });
+  return proposalId;
+}
+
+describe("tasks: a fee vote", function () {
+  it("gov:propose opens a proposal that gov:proposals lists as Pending", async function () {
+    const id = await proposeFee();
+    const list = await run<ProposalView[]>("gov:proposals");
+    expect(list.map((p) => [p.proposalId, p.state, p.description])).to.deep.equal([
+      [id, "Pending", "Lower the cooperative fee to 3%"],
+    ]);
+  });
+
+  it("gov:vote, gov:queue and gov:execute set the fee to 3% through the timelock", async function () {
+    const id = (await proposeFee()).toString();
+    await mine(1, { interval: 2 });
+    await run("gov:vote", { account: DRIVER, proposal: id, support: "for", reason: "cheaper rides" });
+    await time.increase(5 * 60 + 1);
+    await run("gov:queue", { proposal: id, account: OTHER_DRIVER });
+    await time.increase(61);
+    await run("gov:execute", { proposal: id, account: OTHER_DRIVER });
+    const params = await run<{ market: { name: string; value: bigint }[] }>("gov:params");
+    expect(params.market.find((p) => p.name === "feeBps")?.value).to.equal(300n);
+    expect(takeOutput()).to.match(/feeBps {11}3%/);
+  });
+
+  it("gov:vote before the vote opens says the proposal is Pending and what to do", async function () {
+    const id = (await proposeFee()).toString();
+    await expect(run("gov:vote", { account: DRIVER, proposal: id, support: "for" })).to.be.rejectedWith(
+      `GovernorUnexpectedProposalState: proposal ${id} is Pending, expected Active`,
+    );
+  });
+
+  it("gov:propose refuses an unknown parameter, naming the flag", async function () {
+    await loadFixture(driverHoldsRide);
+    await expect(run("gov:propose", { account: DRIVER, set: "tip=3%", description: "tips" })).to.be.rejectedWith(
+      '--set: "tip" is not a governed parameter',
+    );
+  });
+
+  it("gov:propose from an account without RIDE says the threshold", async function () {
+    await loadFixture(driverHoldsRide);
+    await expect(
+      run("gov:propose", { account: RIDER, set: "fee=3%", description: "Lower the fee" }),
+    ).to.be.rejectedWith("GovernorInsufficientProposerVotes: ");
+  });
+
+  it("gov:vote refuses a support that is not for, against or abstain", async function () {
+    const id = (await proposeFee()).toString();
+    await expect(run("gov:vote", { account: DRIVER, proposal: id, support: "yes" })).to.be.rejectedWith(
+      '--support: "yes" is not for, against or abstain',
+    );
+  });
+});
