@@ -49,6 +49,8 @@ export const KEEPER_DELAY = 86_400;
 export const EPOCH_LENGTH = 7 * 86_400;
 export const UINT96_MAX = (1n << 96n) - 1n;
 const MAGNITUDE = 1n << 96n;
+/** Below one RIDE of supply, revenue waits (RevenueShare: no dust-sized holder takes it all). */
+const MIN_SHARING_SUPPLY = 10n ** 18n;
 const ARRIVED = 1;
 const RIDER_RATED = 2;
 const DRIVER_RATED = 4;
@@ -227,7 +229,7 @@ function depositRevenue(s: ModelState, from: string, amount: bigint): void {
   transferUsd(s, from, s.token, amount);
   s.deposited += amount;
   s.deposits += 1;
-  if (s.supply === 0n) {
+  if (s.supply < MIN_SHARING_SUPPLY) {
     s.waiting += amount;
   } else {
     const distributed = amount + s.waiting;
@@ -252,7 +254,7 @@ export function registerDriver(s: ModelState, driver: string, stake: bigint): vo
 export function addStake(s: ModelState, driver: string, amount: bigint): void {
   const acc = account(s, driver);
   if (!acc.registered) fail("DriverNotRegistered");
-  if (amount === 0n) fail("FareZero");
+  if (amount === 0n) fail("AmountZero");
   const total = acc.stake + amount;
   if (total > UINT96_MAX) fail("FareTooLarge");
   acc.stake = total;
@@ -293,7 +295,7 @@ export function requestRide(s: ModelState, rider: string, r: Request): number {
   if (r.maxFare === 0n) fail("FareZero");
   if (r.maxFare > UINT96_MAX) fail("FareTooLarge");
   if (r.expiresAt <= s.now || r.expiresAt > s.now + MAX_REQUEST_TTL) fail("InvalidExpiry");
-  if (r.minRating > 500) fail("InvalidRating");
+  if (r.minRating > 500) fail("InvalidMinRating");
   const id = s.nextRideId;
   s.rides.set(id, {
     rider,
@@ -613,7 +615,7 @@ export function claimRewards(s: ModelState, driver: string): void {
 
 export function distributeRevenue(s: ModelState): void {
   const amount = s.holdersPending;
-  if (amount === 0n) fail("NothingToWithdraw");
+  if (amount === 0n) fail("NothingToDistribute");
   s.holdersPending = 0n;
   s.totalOwed -= amount;
   depositRevenue(s, s.market, amount);
@@ -621,7 +623,7 @@ export function distributeRevenue(s: ModelState): void {
 
 export function withdrawTreasury(s: ModelState, sender: string, to: string, amount: bigint): void {
   if (sender !== s.governance) fail("NotGovernance");
-  if (amount > s.treasuryPending) fail("StakeInsufficient");
+  if (amount > s.treasuryPending) fail("TreasuryInsufficient");
   s.treasuryPending -= amount;
   push(s, to, amount);
 }
