@@ -355,7 +355,6 @@ function pad(s: string, n: number): string {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  await hre.run("compile", { quiet: true });
   const few = await scenario(10);
   const many = await scenario(opts.rides);
   const tree: Figures = new Map();

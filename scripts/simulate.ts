@@ -97,7 +97,6 @@ async function people(seed: number, role: string, n: number): Promise<HardhatEth
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  await hre.run("compile", { quiet: true });
   const started = Date.now();
   // A fixed start, aligned to a reward epoch: the same seed gives the same chain.
   const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;

@@ -52,7 +52,11 @@ export async function deploySimSuite(
  * instead of at the wall clock: block hashes (the local randomness source) then depend on the
  * seed alone, and the same seed gives the same report.
  */
-async function withFixedTimestamps<T>(hre: HardhatRuntimeEnvironment, start: number, work: () => Promise<T>): Promise<T> {
+async function withFixedTimestamps<T>(
+  hre: HardhatRuntimeEnvironment,
+  start: number,
+  work: () => Promise<T>,
+): Promise<T> {
   const provider = hre.network.provider;
   const request = provider.request.bind(provider);
   let next = start;

@@ -105,7 +105,15 @@ export interface SimResult {
   ride: { supply: bigint; earned: bigint; cap: bigint; gini: number; holders: number };
   revenue: { toHolders: bigint; claimed: bigint; toTreasury: bigint };
   ring: { rides: number; feesPaid: bigint; rideEarned: bigint; revenueClaimed: bigint; net: bigint };
-  disputes: { opened: number; settled: number; ruled: number; fallback: number; arbiters: number; courtUnaccounted: bigint; skipped: boolean };
+  disputes: {
+    opened: number;
+    settled: number;
+    ruled: number;
+    fallback: number;
+    arbiters: number;
+    courtUnaccounted: bigint;
+    skipped: boolean;
+  };
   gas: ReturnType<GasTally["rows"]>;
   gasPerRide: { happyPath: number; silentRider: number };
   conservation: { marketBalance: bigint; owedByLedger: bigint; owedBySum: bigint; difference: bigint };
@@ -204,11 +212,7 @@ export class Simulation {
   private async setUp(): Promise<void> {
     const { tusd, market } = this.suite;
     const marketAddress = await market.getAddress();
-    const everyone = [
-      ...this.accounts.drivers,
-      ...this.accounts.riders,
-      ...this.accounts.ring,
-    ];
+    const everyone = [...this.accounts.drivers, ...this.accounts.riders, ...this.accounts.ring];
     for (const who of everyone) {
       await this.clock.send("tusd.faucet", () => tusd.connect(who).faucet(1_000_000_000n));
       await this.clock.send("tusd.approve", () => tusd.connect(who).approve(marketAddress, (1n << 255n) - 1n));
