@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -14,7 +15,7 @@ import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 /// @dev The pool holds RIDE, and RIDE carries a revenue share: the share earned by the staked
 /// tokens accrues to the pool, and `harvestRevenue` sends it to the treasury (governance).
 /// Staked RIDE does not vote (the pool never delegates).
-contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
+contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     using SafeERC20 for IERC20;
     using SortitionSumTree for SortitionSumTree.Tree;
 
@@ -34,7 +35,7 @@ contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
     mapping(address account => uint256) private _credits;
 
     modifier onlyCourt() {
-        if (msg.sender != _court) revert NotCourt(msg.sender);
+        if (_msgSender() != _court) revert NotCourt(_msgSender());
         _;
     }
 
@@ -44,7 +45,7 @@ contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
     constructor(IERC20 rideToken_, address governance_, PoolParams memory params_) {
         _rideToken = rideToken_;
         _governance = governance_;
-        _initializer = msg.sender;
+        _initializer = _msgSender();
         _set(_DRAW_LOCK, params_.drawLock);
         _set(_SLASH_BPS, params_.slashBps);
         _set(_UNSTAKE_COOLDOWN, params_.unstakeCooldown);
@@ -52,7 +53,7 @@ contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
 
     /// @inheritdoc IArbiterPool
     function setCourt(address court_) external {
-        if (msg.sender != _initializer) revert NotInitializer(msg.sender);
+        if (_msgSender() != _initializer) revert NotInitializer(_msgSender());
         if (_court != address(0)) revert CourtAlreadySet(_court);
         _court = court_;
         emit CourtSet(court_);
@@ -63,47 +64,47 @@ contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
     /// @inheritdoc IArbiterPool
     function stake(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        Arbiter storage a = _arbiters[msg.sender];
+        Arbiter storage a = _arbiters[_msgSender()];
         uint256 newStake = a.stake + amount;
-        if (newStake > type(uint96).max) revert StakeTooLarge(msg.sender, newStake);
+        if (newStake > type(uint96).max) revert StakeTooLarge(_msgSender(), newStake);
         a.stake = uint96(newStake);
-        _updateWeight(msg.sender, a);
-        emit Staked(msg.sender, amount, newStake);
-        _rideToken.safeTransferFrom(msg.sender, address(this), amount);
+        _updateWeight(_msgSender(), a);
+        emit Staked(_msgSender(), amount, newStake);
+        _rideToken.safeTransferFrom(_msgSender(), address(this), amount);
     }
 
     /// @inheritdoc IArbiterPool
     function requestUnstake(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
-        Arbiter storage a = _arbiters[msg.sender];
+        Arbiter storage a = _arbiters[_msgSender()];
         uint256 free = a.stake - a.locked;
-        if (amount > free) revert StakeLocked(msg.sender, amount, free);
+        if (amount > free) revert StakeLocked(_msgSender(), amount, free);
         // Both fit: amount <= stake < 2^96, and unstaking + amount <= total RIDE held < 2^96.
         a.stake -= uint96(amount);
         a.unstaking += uint96(amount);
         uint256 availableAt = block.timestamp + _params.unstakeCooldown;
         a.unstakeAt = uint40(availableAt);
-        _updateWeight(msg.sender, a);
-        emit UnstakeRequested(msg.sender, amount, a.stake, availableAt);
+        _updateWeight(_msgSender(), a);
+        emit UnstakeRequested(_msgSender(), amount, a.stake, availableAt);
     }
 
     /// @inheritdoc IArbiterPool
     function withdrawUnstaked(address to) external nonReentrant returns (uint256 amount) {
-        Arbiter storage a = _arbiters[msg.sender];
+        Arbiter storage a = _arbiters[_msgSender()];
         amount = a.unstaking;
-        if (amount == 0) revert NothingUnstaking(msg.sender);
-        if (block.timestamp < a.unstakeAt) revert UnstakeCoolingDown(msg.sender, a.unstakeAt);
+        if (amount == 0) revert NothingUnstaking(_msgSender());
+        if (block.timestamp < a.unstakeAt) revert UnstakeCoolingDown(_msgSender(), a.unstakeAt);
         a.unstaking = 0;
-        emit Unstaked(msg.sender, to, amount);
+        emit Unstaked(_msgSender(), to, amount);
         _rideToken.safeTransfer(to, amount);
     }
 
     /// @inheritdoc IArbiterPool
     function claimCredit(address to) external nonReentrant returns (uint256 amount) {
-        amount = _credits[msg.sender];
-        if (amount == 0) revert NothingToClaim(msg.sender);
-        _credits[msg.sender] = 0;
-        emit CreditClaimed(msg.sender, to, amount);
+        amount = _credits[_msgSender()];
+        if (amount == 0) revert NothingToClaim(_msgSender());
+        _credits[_msgSender()] = 0;
+        emit CreditClaimed(_msgSender(), to, amount);
         _rideToken.safeTransfer(to, amount);
     }
 
@@ -158,7 +159,7 @@ contract ArbiterPool is ReentrancyGuardTransient, IArbiterPool {
 
     /// @inheritdoc IArbiterPool
     function setParameter(bytes32 name, uint256 value) external {
-        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        if (_msgSender() != _governance) revert NotGovernance(_msgSender());
         _set(name, value);
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IBlockhashRandomness, IRandomness} from "../interfaces/IRandomness.sol";
 
 /// @title BlockhashRandomness: a future block's hash, committed at request time
@@ -11,7 +12,7 @@ import {IBlockhashRandomness, IRandomness} from "../interfaces/IRandomness.sol";
 /// the outcome before publishing and withhold the block (losing its reward) to re-roll it once:
 /// a bias bounded by the block reward, not a free choice. Replace it with a VRF source there
 /// (docs/DISPUTES.md).
-contract BlockhashRandomness is IBlockhashRandomness {
+contract BlockhashRandomness is Context, IBlockhashRandomness {
     bytes32 private constant _DELAY_BLOCKS = "delayBlocks";
     uint256 private constant _MIN_DELAY = 1;
     uint256 private constant _MAX_DELAY = 128;
@@ -31,7 +32,7 @@ contract BlockhashRandomness is IBlockhashRandomness {
 
     /// @inheritdoc IBlockhashRandomness
     function setParameter(bytes32 name, uint256 value) external {
-        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        if (_msgSender() != _governance) revert NotGovernance(_msgSender());
         if (name != _DELAY_BLOCKS) revert ParameterUnknown(name);
         _setDelay(value);
     }
@@ -41,7 +42,7 @@ contract BlockhashRandomness is IBlockhashRandomness {
         requestId = _nextRequestId++;
         uint256 target = block.number + _delayBlocks;
         _targets[requestId] = target;
-        emit RandomnessRequested(requestId, msg.sender, target + 1);
+        emit RandomnessRequested(requestId, _msgSender(), target + 1);
     }
 
     /// @inheritdoc IRandomness

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -15,7 +16,7 @@ import {IRideMarket} from "../interfaces/IRideMarket.sol";
 /// market: a resolution tells the market how to split it in its credit ledger. The court holds
 /// only its own fees (dispute and appeal fees, in the fare token), paid out as credits.
 /// Every loop is bounded by a constant: at most 7 seats per round and 3 rounds.
-contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
+contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     using SafeERC20 for IERC20;
 
     uint256 private constant _BPS = 10_000;
@@ -87,8 +88,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
             state != IRideMarket.RideState.Started &&
             state != IRideMarket.RideState.Completed
         ) revert RideNotDisputable(rideId, state);
-        bool byRider = msg.sender == ride.rider;
-        if (!byRider && msg.sender != ride.driver) revert NotParty(rideId, msg.sender);
+        bool byRider = _msgSender() == ride.rider;
+        if (!byRider && _msgSender() != ride.driver) revert NotParty(rideId, _msgSender());
 
         uint256 fee = _params.disputeFee;
         d.rider = ride.rider;
@@ -99,18 +100,18 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         d.arbiterFee = _params.arbiterFee;
         if (byRider) d.paidByRider = uint128(fee);
         else d.paidByDriver = uint128(fee);
-        _market.openDispute(rideId, msg.sender);
+        _market.openDispute(rideId, _msgSender());
         uint256 requestId = _randomness.request();
         d.requestId = uint64(requestId);
-        emit DisputeOpened(rideId, msg.sender, ride.rider, ride.driver, ride.fare, fee, requestId);
-        _pullFee(msg.sender, fee);
+        emit DisputeOpened(rideId, _msgSender(), ride.rider, ride.driver, ride.fare, fee, requestId);
+        _pullFee(_msgSender(), fee);
     }
 
     /// @inheritdoc IDisputeCourt
     function submitEvidence(uint256 disputeId, string calldata uri, bytes32 hash) external {
         Dispute storage d = _requireOpen(disputeId);
         _requireParty(disputeId, d);
-        emit Evidence(disputeId, msg.sender, uri, hash);
+        emit Evidence(disputeId, _msgSender(), uri, hash);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -118,8 +119,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         Dispute storage d = _requireOpen(disputeId);
         _requireParty(disputeId, d);
         _checkSplit(riderBps);
-        _proposals[disputeId] = Proposal(msg.sender, riderBps);
-        emit SettlementProposed(disputeId, msg.sender, riderBps);
+        _proposals[disputeId] = Proposal(_msgSender(), riderBps);
+        emit SettlementProposed(disputeId, _msgSender(), riderBps);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -128,7 +129,7 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         _requireParty(disputeId, d);
         Proposal memory p = _proposals[disputeId];
         if (p.proposer == address(0)) revert NoSettlementProposed(disputeId);
-        if (p.proposer == msg.sender) revert SettlementWrongParty(disputeId, msg.sender, p.proposer);
+        if (p.proposer == _msgSender()) revert SettlementWrongParty(disputeId, _msgSender(), p.proposer);
         if (p.riderBps != riderBps) revert SettlementMismatch(disputeId, p.riderBps, riderBps);
         _resolve(disputeId, d, Outcome.Settled, riderBps);
     }
@@ -140,7 +141,7 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         uint8 round = d.round;
         if (round >= MAX_ROUND) revert NoMoreAppeals(disputeId, round);
         bool byRider = _requireParty(disputeId, d);
-        if (byRider ? d.riderBps > _HALF : d.riderBps < _HALF) revert NotLosingParty(disputeId, msg.sender);
+        if (byRider ? d.riderBps > _HALF : d.riderBps < _HALF) revert NotLosingParty(disputeId, _msgSender());
         uint256 required = appealFee(disputeId, round + 1);
         if (fee < required) revert AppealUnderpaid(disputeId, fee, required);
 
@@ -152,8 +153,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         d.status = Status.Drawing;
         uint256 requestId = _randomness.request();
         d.requestId = uint64(requestId);
-        emit Appealed(disputeId, msg.sender, round + 1, required, requestId);
-        _pullFee(msg.sender, required);
+        emit Appealed(disputeId, _msgSender(), round + 1, required, requestId);
+        _pullFee(_msgSender(), required);
     }
 
     // ================================================================ arbiters and keepers
@@ -206,8 +207,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         Dispute storage d = _requireDispute(disputeId);
         uint8 round = d.round;
         uint8 size = panelSize(round);
-        Seat storage seat = _findSeat(disputeId, round, size, msg.sender);
-        if (seat.voted) revert AlreadyRuled(disputeId, msg.sender);
+        Seat storage seat = _findSeat(disputeId, round, size, _msgSender());
+        if (seat.voted) revert AlreadyRuled(disputeId, _msgSender());
         if (d.status != Status.Voting) revert DisputeWrongStatus(disputeId, d.status, Status.Voting);
         if (block.timestamp > d.deadline) revert RulingDeadlinePassed(disputeId, d.deadline);
         _checkSplit(riderBps);
@@ -216,8 +217,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
         seat.riderBps = riderBps;
         uint256 fee = d.arbiterFee;
         d.feesEarned += uint96(fee); // at most 11 seats are ever paid, each <= 100 fare tokens
-        emit Voted(disputeId, round, msg.sender, riderBps, fee);
-        if (fee != 0) _credit(msg.sender, fee);
+        emit Voted(disputeId, round, _msgSender(), riderBps, fee);
+        if (fee != 0) _credit(_msgSender(), fee);
 
         (bool complete, uint16 median) = _tally(disputeId, round, size);
         if (complete) {
@@ -255,10 +256,10 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
 
     /// @inheritdoc IDisputeCourt
     function withdraw(address to) external nonReentrant returns (uint256 amount) {
-        amount = _credits[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _credits[msg.sender] = 0;
-        emit Withdrawn(msg.sender, to, amount);
+        amount = _credits[_msgSender()];
+        if (amount == 0) revert NothingToWithdraw(_msgSender());
+        _credits[_msgSender()] = 0;
+        emit Withdrawn(_msgSender(), to, amount);
         _fareToken.safeTransfer(to, amount);
     }
 
@@ -266,7 +267,7 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
 
     /// @inheritdoc IDisputeCourt
     function setParameter(bytes32 name, uint256 value) external {
-        if (msg.sender != _governance) revert NotGovernance(msg.sender);
+        if (_msgSender() != _governance) revert NotGovernance(_msgSender());
         _set(name, value);
     }
 
@@ -434,8 +435,8 @@ contract DisputeCourt is ReentrancyGuardTransient, IDisputeCourt {
 
     /// @dev Returns whether the caller is the rider (else the driver).
     function _requireParty(uint256 disputeId, Dispute storage d) private view returns (bool) {
-        if (msg.sender == d.rider) return true;
-        if (msg.sender != d.driver) revert NotParty(disputeId, msg.sender);
+        if (_msgSender() == d.rider) return true;
+        if (_msgSender() != d.driver) revert NotParty(disputeId, _msgSender());
         return false;
     }
 
