@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { Signature } from "ethers";
-import { deployMarketFixture, requestParams, RIDE_CAP, startedRide, usd } from "../fixtures/market";
+import { deployMarketFixture, requestParams, RIDE_CAP, signPermit, startedRide, usd } from "../fixtures/market";
 
 describe("Security: only the designated authorities act", function () {
   describe("RIDE minting", function () {
@@ -129,29 +128,7 @@ describe("Security: only the designated authorities act", function () {
       await tusd.connect(rider).approve(await market.getAddress(), 0n);
       const req = await requestParams();
       const deadline = req.expiresAt;
-      const domain = {
-        name: "Test USD",
-        version: "1",
-        chainId: (await ethers.provider.getNetwork()).chainId,
-        verifyingContract: await tusd.getAddress(),
-      };
-      const types = {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      };
-      const value = {
-        owner: rider.address,
-        spender: await market.getAddress(),
-        value: req.maxFare,
-        nonce: 0n,
-        deadline,
-      };
-      const sig = Signature.from(await rider.signTypedData(domain, types, value));
+      const sig = await signPermit(tusd, rider, await market.getAddress(), BigInt(req.maxFare), BigInt(deadline));
       await tusd
         .connect(others[0])
         .permit(rider.address, await market.getAddress(), req.maxFare, deadline, sig.v, sig.r, sig.s);
