@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import hre from "hardhat";
 
 /**
  * Runs docs/CLIENT.md's walkthrough as a newcomer would: a `hardhat node` in one process and
@@ -21,6 +22,8 @@ const LOCAL_STATE = [
   path.join("ignition", "deployments", "ridecoop-localhost"),
   path.join(".ridecoop", "localhost"),
 ];
+/** Their parent folders, removed after the run if the run created them (and left them empty). */
+const PARENTS = ["deployments", path.join("ignition", "deployments"), ".ridecoop"];
 
 /** Every command line of the walkthrough's ```sh blocks, in order, without `npm run node`. */
 export function walkthroughCommands(markdown: string): string[] {
@@ -97,13 +100,18 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
   let aside: string | undefined;
   /** Set by `after`: a run cut short by mocha's timeout sends no more commands. */
   let stopped = false;
+  let createdParents: string[] = [];
   /** Each command run so far with what it printed. */
   const outputs: [string, string][] = [];
 
   before(async function () {
+    // Under `hardhat coverage` the contracts are instrumented in-process; a separate node and
+    // separate Hardhat processes would measure nothing and take minutes.
+    if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
     this.timeout(120_000);
     // A node already answering on the port would make the run depend on its state.
     if (await answersChainId()) throw new Error(`something already answers on ${URL}; stop it first`);
+    createdParents = PARENTS.filter((p) => !fs.existsSync(path.join(ROOT, p)));
     aside = fs.mkdtempSync(path.join(os.tmpdir(), "ridecoop-walkthrough-"));
     for (const rel of LOCAL_STATE) {
       const from = path.join(ROOT, rel);
@@ -154,6 +162,10 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
       }
     }
     if (aside !== undefined) fs.rmSync(aside, { recursive: true, force: true });
+    for (const p of createdParents) {
+      const dir = path.join(ROOT, p);
+      if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+    }
   });
 
   it("finds the walkthrough's commands, none with a placeholder", function () {
