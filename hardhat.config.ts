@@ -67,7 +67,7 @@ const config: HardhatUserConfig = {
       // randomness, depend on its seed alone (see scripts/simulate.ts).
       ...(process.env.RIDECOOP_FIXED_GENESIS === "1" ? { initialDate: "2026-01-05T00:00:00Z" } : {}),
     },
-    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+    localhost: { url: process.env.RIDECOOP_LOCALHOST_URL ?? "http://127.0.0.1:8545", chainId: 31337 },
     sepolia: publicNetwork("sepolia", 11155111, "SEPOLIA_RPC_URL"),
     baseSepolia: publicNetwork("baseSepolia", 84532, "BASE_SEPOLIA_RPC_URL"),
   },

@@ -2,6 +2,7 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatDuration, formatTime, InputError } from "../src/client/format";
 import { formatParam, parseParamChange } from "../src/client/params";
+import type { RideCoopClient } from "../src/client/client";
 import { clientFor, parseAddress, report, roleTask, txJson, txLine, type CommonArgs } from "./lib/common";
 
 interface DelegateArgs extends CommonArgs {
@@ -109,9 +110,17 @@ interface ProposalArgs extends CommonArgs {
   proposal: string;
 }
 
-function parseProposalId(text: string): bigint {
+/** --proposal to a proposal id: a number, or `latest` for the most recently created proposal. */
+async function resolveProposalId(client: RideCoopClient, text: string): Promise<bigint> {
+  if (text.trim().toLowerCase() === "latest") {
+    const list = await client.proposals();
+    const last = list.at(-1);
+    if (last === undefined)
+      throw new InputError("proposal", "there is no proposal yet, so no latest one (gov:propose)");
+    return last.proposalId;
+  }
   if (!/^\d+$/.test(text.trim()))
-    throw new InputError("proposal", `"${text}" is not a proposal id (gov:proposals lists them)`);
+    throw new InputError("proposal", `"${text}" is not a proposal id or latest (gov:proposals lists them)`);
   return BigInt(text.trim());
 }
 
@@ -124,14 +133,14 @@ interface VoteArgs extends ProposalArgs {
 
 roleTask(
   task("gov:vote", "Votes on a proposal")
-    .addParam("proposal", "Proposal id")
+    .addParam("proposal", "Proposal id, or latest (the most recent proposal)")
     .addParam("support", "for, against or abstain")
     .addOptionalParam("reason", "Why, recorded on chain"),
   async (args: VoteArgs, hre: HardhatRuntimeEnvironment) => {
     const support = SUPPORT[args.support.toLowerCase() as keyof typeof SUPPORT];
     if (support === undefined) throw new InputError("support", `"${args.support}" is not for, against or abstain`);
     const client = await clientFor(hre, args);
-    const proposalId = parseProposalId(args.proposal);
+    const proposalId = await resolveProposalId(client, args.proposal);
     const tx = await client.vote(proposalId, support, args.reason);
     const p = await client.proposal(proposalId);
     report(
@@ -151,10 +160,10 @@ for (const [name, description, verb] of [
   ["gov:execute", "Executes a queued proposal after the timelock delay", "executed"],
 ] as const) {
   roleTask(
-    task(name, description).addParam("proposal", "Proposal id"),
+    task(name, description).addParam("proposal", "Proposal id, or latest (the most recent proposal)"),
     async (args: ProposalArgs, hre: HardhatRuntimeEnvironment) => {
       const client = await clientFor(hre, args);
-      const proposalId = parseProposalId(args.proposal);
+      const proposalId = await resolveProposalId(client, args.proposal);
       const tx = verb === "queued" ? await client.queue(proposalId) : await client.execute(proposalId);
       const p = await client.proposal(proposalId);
       const now = await client.now();

@@ -7,3 +7,4 @@ import "./ride";
 import "./keeper";
 import "./arbiter";
 import "./gov";
+import "./time";

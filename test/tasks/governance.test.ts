@@ -54,6 +54,33 @@ describe("tasks: a fee vote", function () {
     expect(takeOutput()).to.match(/feeBps {11}3%/);
   });
 
+  it("gov:vote, gov:queue and gov:execute take --proposal latest for the most recent proposal", async function () {
+    await proposeFee();
+    await run("time:advance", { by: "2s" });
+    await run("gov:vote", { account: DRIVER, proposal: "latest", support: "for" });
+    await run("time:advance", { by: "6m" });
+    await run("gov:queue", { proposal: "latest", account: OTHER_DRIVER });
+    await run("time:advance", { by: "2m" });
+    await run("gov:execute", { proposal: "latest", account: OTHER_DRIVER });
+    const params = await run<{ market: { name: string; value: bigint }[] }>("gov:params");
+    expect(params.market.find((p) => p.name === "feeBps")?.value).to.equal(300n);
+  });
+
+  it("gov:vote --proposal latest without any proposal says there is none", async function () {
+    await loadFixture(driverHoldsRide);
+    await expect(run("gov:vote", { account: DRIVER, proposal: "latest", support: "for" })).to.be.rejectedWith(
+      "--proposal: there is no proposal yet, so no latest one (gov:propose)",
+    );
+  });
+
+  it("time:advance moves the chain's clock forward and mines a block", async function () {
+    await loadFixture(driverHoldsRide);
+    const before = BigInt(await time.latest());
+    const { timestamp } = await run<{ timestamp: bigint }>("time:advance", { by: "6m" });
+    expect(timestamp - before).to.be.within(360n, 361n);
+    expect(BigInt(await time.latest())).to.equal(timestamp);
+  });
+
   it("gov:vote before the vote opens says the proposal is Pending and what to do", async function () {
     const id = (await proposeFee()).toString();
     await expect(run("gov:vote", { account: DRIVER, proposal: id, support: "for" })).to.be.rejectedWith(

@@ -1,0 +1,209 @@
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import hre from "hardhat";
+
+/**
+ * Runs docs/CLIENT.md's walkthrough as a newcomer would: a `hardhat node` in one process and
+ * every command line of the walkthrough's ```sh blocks, verbatim and in order, in a shell.
+ * The node listens on a loopback port of its own (never 8545) and the commands reach it
+ * through RIDECOOP_LOCALHOST_URL, which hardhat.config.ts reads for `--network localhost`.
+ */
+
+const ROOT = path.resolve(__dirname, "..");
+const PORT = 8599;
+const URL = `http://127.0.0.1:${PORT}`;
+const DOC = path.join(ROOT, "docs", "CLIENT.md");
+/** What `--network localhost` leaves behind: set aside before the run, put back after it. */
+const LOCAL_STATE = [
+  path.join("deployments", "localhost.json"),
+  path.join("ignition", "deployments", "ridecoop-localhost"),
+  path.join(".ridecoop", "localhost"),
+];
+/** Their parent folders, removed after the run if the run created them (and left them empty). */
+const PARENTS = ["deployments", path.join("ignition", "deployments"), ".ridecoop"];
+
+/** Every command line of the walkthrough's ```sh blocks, in order, without `npm run node`. */
+export function walkthroughCommands(markdown: string): string[] {
+  const start = markdown.indexOf("## Walkthrough on a local node");
+  if (start < 0) throw new Error("docs/CLIENT.md has no '## Walkthrough on a local node' section");
+  const next = markdown.indexOf("\n## ", start + 1);
+  const section = markdown.slice(start, next < 0 ? undefined : next);
+  const commands: string[] = [];
+  for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const line of block[1].split("\n").map((l) => l.trim())) {
+      if (line === "" || line.startsWith("#") || line === "npm run node") continue;
+      commands.push(line);
+    }
+  }
+  return commands;
+}
+
+interface Outcome {
+  code: number | null;
+  output: string;
+}
+
+function runShell(command: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, { cwd: ROOT, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`"${command}" took longer than ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+async function answersChainId(): Promise<boolean> {
+  try {
+    const res = await fetch(URL, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    const body = (await res.json()) as { result?: string };
+    return body.result === "0x7a69";
+  } catch {
+    return false;
+  }
+}
+
+/** What a few key commands must print, beyond exiting with 0 (matched against their output). */
+const EXPECTED: { command: RegExp; output: RegExp }[] = [
+  {
+    command: /^npx hardhat rider:confirm .*--ride 1 /,
+    output: /Ride 1 confirmed with 5 star\(s\); the driver is paid/,
+  },
+  { command: /^npx hardhat gov:execute /, output: /Proposal \d+ executed/ },
+  { command: /^npx hardhat arbiter:rule .*--dispute 2 /, output: /Ruled 75% to the rider in dispute 2/ },
+];
+
+describe("docs/CLIENT.md walkthrough on a local node", function () {
+  this.timeout(12 * 60_000); // ~50 commands, each a fresh Hardhat process: 3-8 s apiece
+  const env: NodeJS.ProcessEnv = { ...process.env, RIDECOOP_LOCALHOST_URL: URL, FORCE_COLOR: "0" };
+  const commands = walkthroughCommands(fs.readFileSync(DOC, "utf8"));
+  let node: ChildProcess | undefined;
+  let nodeLog = "";
+  let aside: string | undefined;
+  /** Set by `after`: a run cut short by mocha's timeout sends no more commands. */
+  let stopped = false;
+  let createdParents: string[] = [];
+  /** Each command run so far with what it printed. */
+  const outputs: [string, string][] = [];
+
+  before(async function () {
+    // Under `hardhat coverage` the contracts are instrumented in-process; a separate node and
+    // separate Hardhat processes would measure nothing and take minutes.
+    if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
+    this.timeout(120_000);
+    // A node already answering on the port would make the run depend on its state.
+    if (await answersChainId()) throw new Error(`something already answers on ${URL}; stop it first`);
+    createdParents = PARENTS.filter((p) => !fs.existsSync(path.join(ROOT, p)));
+    aside = fs.mkdtempSync(path.join(os.tmpdir(), "ridecoop-walkthrough-"));
+    for (const rel of LOCAL_STATE) {
+      const from = path.join(ROOT, rel);
+      if (fs.existsSync(from)) {
+        fs.mkdirSync(path.dirname(path.join(aside, rel)), { recursive: true });
+        fs.cpSync(from, path.join(aside, rel), { recursive: true });
+        fs.rmSync(from, { recursive: true, force: true });
+      }
+    }
+    node = spawn("npx", ["hardhat", "node", "--port", String(PORT), "--hostname", "127.0.0.1"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group: `after` ends npx and the node it started together
+    });
+    node.stdout?.on("data", (d: Buffer) => (nodeLog += d.toString()));
+    node.stderr?.on("data", (d: Buffer) => (nodeLog += d.toString()));
+    const deadline = Date.now() + 90_000;
+    while (!(await answersChainId())) {
+      if (node.exitCode !== null) throw new Error(`hardhat node exited (${node.exitCode}):\n${nodeLog}`);
+      if (Date.now() > deadline) throw new Error(`hardhat node did not answer on ${URL} in 90 s:\n${nodeLog}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+
+  after(async function () {
+    stopped = true;
+    if (node?.pid !== undefined && node.exitCode === null) {
+      const exited = new Promise((resolve) => node?.once("exit", resolve));
+      try {
+        process.kill(-node.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (node.exitCode === null && node.signalCode === null) {
+        try {
+          process.kill(-node.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    for (const rel of LOCAL_STATE) {
+      fs.rmSync(path.join(ROOT, rel), { recursive: true, force: true });
+      if (aside !== undefined && fs.existsSync(path.join(aside, rel))) {
+        fs.cpSync(path.join(aside, rel), path.join(ROOT, rel), { recursive: true });
+      }
+    }
+    if (aside !== undefined) fs.rmSync(aside, { recursive: true, force: true });
+    for (const p of createdParents) {
+      const dir = path.join(ROOT, p);
+      if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+    }
+  });
+
+  it("finds the walkthrough's commands, none with a placeholder", function () {
+    expect(commands.length).to.be.greaterThan(40);
+    expect(commands.filter((c) => /<[^>]+>/.test(c))).to.deep.equal([]);
+    expect(commands.every((c) => c.startsWith("npx hardhat ") && c.includes("--network localhost"))).to.equal(true);
+  });
+
+  it("runs every command as written, in order, each exiting with 0", async function () {
+    for (const command of commands) {
+      if (stopped) return;
+      const { code, output } = await runShell(command, env, 90_000);
+      if (code !== 0) expect.fail(`"${command}" exited with ${code}:\n${output}`);
+      outputs.push([command, output]);
+      for (const e of EXPECTED) {
+        if (e.command.test(command)) expect(output, command).to.match(e.output);
+      }
+    }
+  });
+
+  /** What the last run of a command matching `pattern` printed ("" if none ran). */
+  function lastOutput(pattern: RegExp): string {
+    return outputs.filter(([c]) => pattern.test(c)).at(-1)?.[1] ?? "";
+  }
+
+  it("sets the fee to 3% through the governor (gov:params after gov:execute)", function () {
+    expect(lastOutput(/^npx hardhat gov:params /)).to.match(/feeBps\s+3%/);
+  });
+
+  it("resolves dispute 2 with the arbiter's 75% once the appeal day passed", function () {
+    expect(lastOutput(/^npx hardhat dispute:show .*--dispute 2$/)).to.match(
+      /Dispute 2: Resolved[\s\S]*resolved \(.*\): 75% to the rider/,
+    );
+  });
+
+  it("settles dispute 3 at 60% of the 20 tUSD fare to the rider", function () {
+    expect(lastOutput(/^npx hardhat ride:settle .*--account 1 --dispute 3 /)).to.match(
+      /Dispute 3 settled: 12(\.00)? tUSD to the rider, 8(\.00)? tUSD to the driver/,
+    );
+  });
+});
