@@ -41,6 +41,7 @@ export async function deploySimSuite(
       token: client.token,
       tusd,
       randomnessDelay: Number(await randomness.delayBlocks()),
+      client,
     },
     keeper,
   );

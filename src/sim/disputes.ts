@@ -1,5 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ArbiterPool, CoopToken, DisputeCourt, RideMarket, TestUSD } from "../../typechain-types";
+import type { RideCoopClient } from "../client";
 import type { SimClock } from "./clock";
 
 /**
@@ -19,6 +20,7 @@ export class CourtDriver {
       token: CoopToken;
       tusd: TestUSD;
       randomnessDelay: number;
+      client: RideCoopClient;
     },
     private readonly keeper: HardhatEthersSigner,
   ) {}
@@ -58,10 +60,12 @@ export class CourtDriver {
   }
 
   async open(clock: SimClock, rideId: bigint, opener: HardhatEthersSigner): Promise<bigint> {
-    const { court } = this.contracts;
-    const id = await court.connect(opener).openDispute.staticCall(rideId);
-    await clock.send("court.openDispute", () => court.connect(opener).openDispute(rideId));
-    return id;
+    // The court was approved up front, so the client sends the one opening transaction.
+    const opened = await clock.act("court.openDispute", async () => {
+      const r = await this.contracts.client.as(opener).openDispute(rideId);
+      return { ...r, gasUsed: r.txs.reduce((sum, tx) => sum + tx.gasUsed, 0n) };
+    });
+    return opened.disputeId;
   }
 
   /** The cheap path: one party proposes a split, the other accepts the same split. */
@@ -72,10 +76,12 @@ export class CourtDriver {
     other: HardhatEthersSigner,
     riderBps: number,
   ): Promise<void> {
-    const { court } = this.contracts;
-    await clock.send("court.proposeSettlement", () => court.connect(proposer).proposeSettlement(disputeId, riderBps));
+    const { client } = this.contracts;
+    const propose = async () => (await client.as(proposer).settle(disputeId, riderBps)).tx;
+    await clock.act("court.proposeSettlement", propose);
     clock.advance(600);
-    await clock.send("court.acceptSettlement", () => court.connect(other).acceptSettlement(disputeId, riderBps));
+    const accept = async () => (await client.as(other).settle(disputeId, riderBps)).tx;
+    await clock.act("court.acceptSettlement", accept);
   }
 
   /**
@@ -102,7 +108,7 @@ export class CourtDriver {
     const arbiter = this.signers.get(seat.arbiter);
     if (arbiter === undefined) throw new Error(`arbiter ${seat.arbiter} is not one of the simulation's people`);
     clock.advance(1800);
-    await clock.send("court.rule", () => court.connect(arbiter).rule(disputeId, riderBps));
+    await clock.act("court.rule", () => this.contracts.client.as(arbiter).rule(disputeId, riderBps));
     const params = await court.parameters();
     return { fallback: false, arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
   }
