@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IArbiterPool} from "../interfaces/IArbiterPool.sol";
+import {IRandomness} from "../interfaces/IRandomness.sol";
 import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
 import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 
@@ -23,8 +24,17 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     bytes32 private constant _DRAW_LOCK = "drawLock";
     bytes32 private constant _SLASH_BPS = "slashBps";
     bytes32 private constant _UNSTAKE_COOLDOWN = "unstakeCooldown";
+    /// @notice Least time in Staking before the tree may freeze again (stake changes land).
+    uint256 public constant MIN_STAKING_TIME = 1 hours;
+    /// @notice Longest wait for an epoch's random value before the epoch is abandoned.
+    uint256 public constant MAX_GENERATING_TIME = 1 days;
+    /// @notice Longest Drawing phase: disputes not drawn by then count a failed draw.
+    uint256 public constant MAX_DRAWING_TIME = 1 days;
+    /// @notice Expired randomness requests renewed per epoch before it is abandoned.
+    uint8 public constant MAX_RENEWALS = 3;
 
     IERC20 private immutable _rideToken;
+    IRandomness private immutable _randomness;
     address private immutable _governance;
     address private immutable _initializer;
     address private _court;
@@ -33,6 +43,10 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     SortitionSumTree.Tree private _tree;
     mapping(address arbiter => Arbiter) private _arbiters;
     mapping(address account => uint256) private _credits;
+    PhaseState private _phase;
+    uint256 private _members;
+    mapping(uint64 epoch => uint256) private _drawsDue;
+    mapping(uint64 epoch => uint256) private _seeds;
 
     modifier onlyCourt() {
         if (_msgSender() != _court) revert NotCourt(_msgSender());
@@ -40,10 +54,13 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     }
 
     /// @param rideToken_ RIDE (an ERC-20 with the RevenueShare extension).
+    /// @param randomness_ The source of each epoch's random value.
     /// @param governance_ The timelock: parameters, and the treasury for harvested revenue.
     /// @param params_ Initial parameters, each checked against its hard bound.
-    constructor(IERC20 rideToken_, address governance_, PoolParams memory params_) {
+    constructor(IERC20 rideToken_, IRandomness randomness_, address governance_, PoolParams memory params_) {
         _rideToken = rideToken_;
+        _randomness = randomness_;
+        _phase.startedAt = uint40(block.timestamp);
         _governance = governance_;
         _initializer = _msgSender();
         _set(_DRAW_LOCK, params_.drawLock);
@@ -117,6 +134,99 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
 
     // ================================================================ court
 
+    // ================================================================ phases
+
+    /// @inheritdoc IArbiterPool
+    function passPhase() external {
+        PhaseState memory p = _phase;
+        if (p.phase == Phase.Staking) {
+            uint256 readyAt = uint256(p.startedAt) + MIN_STAKING_TIME;
+            uint64 next = p.epoch + 1;
+            if (_drawsDue[next] == 0) revert PhaseNotPassable(p.phase, p.epoch, 0);
+            if (block.timestamp < readyAt) revert PhaseNotPassable(p.phase, p.epoch, readyAt);
+            _enter(Phase.Generating, next);
+            _requestRandomness(next, 0);
+        } else if (p.phase == Phase.Generating) {
+            IRandomness.Status st = _randomness.status(p.requestId);
+            if (st == IRandomness.Status.Ready) {
+                _seeds[p.epoch] = _randomness.randomness(p.requestId);
+                _enter(Phase.Drawing, p.epoch);
+            } else if (st == IRandomness.Status.Expired && p.renewals < MAX_RENEWALS) {
+                _requestRandomness(p.epoch, p.renewals + 1);
+            } else {
+                uint256 readyAt = uint256(p.startedAt) + MAX_GENERATING_TIME;
+                if (st != IRandomness.Status.Expired && block.timestamp <= readyAt) {
+                    revert PhaseNotPassable(p.phase, p.epoch, readyAt + 1);
+                }
+                emit EpochAbandoned(p.epoch, p.renewals);
+                _enter(Phase.Staking, p.epoch);
+            }
+        } else {
+            uint256 readyAt = uint256(p.startedAt) + MAX_DRAWING_TIME;
+            if (_drawsDue[p.epoch] != 0 && block.timestamp <= readyAt) {
+                revert PhaseNotPassable(p.phase, p.epoch, readyAt + 1);
+            }
+            _enter(Phase.Staking, p.epoch);
+        }
+    }
+
+    /// @inheritdoc IArbiterPool
+    function applyDelayed(address arbiter) external {
+        if (_phase.phase != Phase.Staking) revert WrongPhase(_phase.phase, Phase.Staking);
+        Arbiter storage a = _arbiters[arbiter];
+        uint256 weight = _weightFor(a);
+        if (weight == _tree.weightOf(arbiter)) revert NothingDelayed(arbiter);
+        _setWeight(arbiter, weight);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function queueDraw() external onlyCourt returns (uint64 epoch) {
+        epoch = _phase.epoch + 1;
+        uint256 due = _drawsDue[epoch] + 1;
+        _drawsDue[epoch] = due;
+        emit DrawQueued(epoch, due);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function unqueueDraw(uint64 epoch) external onlyCourt {
+        uint256 due = _drawsDue[epoch];
+        if (due == 0) return;
+        _drawsDue[epoch] = due - 1;
+        emit DrawUnqueued(epoch, due - 1);
+    }
+
+    /// @inheritdoc IArbiterPool
+    function drawPanel(
+        uint64 epoch,
+        uint256 seed,
+        address[] calldata excluded,
+        uint256 count
+    ) external onlyCourt returns (address[] memory drawn) {
+        if (_phase.phase != Phase.Drawing) revert WrongPhase(_phase.phase, Phase.Drawing);
+        if (epoch != _phase.epoch) revert EpochNotDrawing(epoch, _phase.epoch);
+        _drawsDue[epoch] -= 1; // the court draws only disputes it queued for this epoch
+        // Mask the ineligible leaves, draw distinct members (each masked once drawn), restore:
+        // the tree is exactly as it was, and no try is spent on an ineligible account.
+        uint256 n = excluded.length;
+        uint256[] memory masked = new uint256[](n + count);
+        for (uint256 i = 0; i < n; ++i) masked[i] = _tree.mask(excluded[i]);
+        drawn = new address[](count);
+        uint256 seated;
+        while (seated < count && _tree.total() != 0) {
+            address picked = _tree.draw(uint256(keccak256(abi.encode(seed, seated))));
+            drawn[seated] = picked;
+            masked[n + seated] = _tree.mask(picked);
+            ++seated;
+        }
+        for (uint256 i = 0; i < seated; ++i) _tree.unmask(drawn[i], masked[n + i]);
+        for (uint256 i = 0; i < n; ++i) _tree.unmask(excluded[i], masked[i]);
+        assembly ("memory-safe") {
+            mstore(drawn, seated)
+        }
+    }
+
+    // ================================================================ court
+
     /// @inheritdoc IArbiterPool
     function lock(address arbiter) external onlyCourt returns (uint256 amount) {
         Arbiter storage a = _arbiters[arbiter];
@@ -172,6 +282,38 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     }
 
     /// @inheritdoc IArbiterPool
+    function eligibleCount(address[] calldata excluded) external view returns (uint256 count) {
+        count = _members;
+        for (uint256 i = 0; i < excluded.length; ++i) {
+            // A repeated account is counted once: only its first occurrence subtracts.
+            if (_tree.weightOf(excluded[i]) == 0) continue;
+            bool seen;
+            for (uint256 j = 0; j < i; ++j) if (excluded[j] == excluded[i]) seen = true;
+            if (!seen) --count;
+        }
+    }
+
+    /// @inheritdoc IArbiterPool
+    function drawsDue(uint64 epoch) external view returns (uint256) {
+        return _drawsDue[epoch];
+    }
+
+    /// @inheritdoc IArbiterPool
+    function phaseState() external view returns (PhaseState memory) {
+        return _phase;
+    }
+
+    /// @inheritdoc IArbiterPool
+    function epochSeed(uint64 epoch) external view returns (uint256) {
+        return _seeds[epoch];
+    }
+
+    /// @inheritdoc IArbiterPool
+    function randomnessSource() external view returns (IRandomness) {
+        return _randomness;
+    }
+
+    /// @inheritdoc IArbiterPool
     function arbiterOf(address arbiter) external view returns (Arbiter memory) {
         return _arbiters[arbiter];
     }
@@ -209,10 +351,40 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
 
     // ================================================================ internals
 
-    /// @dev Draw weight = free stake, or 0 below `drawLock` (a drawn arbiter can always lock it).
+    /// @dev Draw weight = free stake, or 0 below `drawLock`. Written to the tree only while
+    /// Staking; while the tree is frozen the change waits for `applyDelayed`.
     function _updateWeight(address arbiter, Arbiter storage a) private {
+        uint256 weight = _weightFor(a);
+        if (_phase.phase == Phase.Staking) _setWeight(arbiter, weight);
+        else emit StakeChangeDelayed(arbiter, _tree.weightOf(arbiter));
+    }
+
+    function _weightFor(Arbiter storage a) private view returns (uint256) {
         uint256 free = a.stake - a.locked;
-        _tree.set(arbiter, free >= _params.drawLock ? free : 0);
+        return free >= _params.drawLock ? free : 0;
+    }
+
+    function _setWeight(address arbiter, uint256 weight) private {
+        uint256 old = _tree.weightOf(arbiter);
+        if (old == weight) return;
+        if (old == 0) ++_members;
+        else if (weight == 0) --_members;
+        _tree.set(arbiter, weight);
+        emit WeightSet(arbiter, weight);
+    }
+
+    function _enter(Phase phase, uint64 epoch) private {
+        _phase.phase = phase;
+        _phase.epoch = epoch;
+        _phase.startedAt = uint40(block.timestamp);
+        emit PhasePassed(phase, epoch);
+    }
+
+    function _requestRandomness(uint64 epoch, uint8 renewals) private {
+        uint256 requestId = _randomness.request();
+        _phase.requestId = uint64(requestId);
+        _phase.renewals = renewals;
+        emit EpochRandomnessRequested(epoch, requestId, renewals);
     }
 
     function _credit(address to, uint256 amount) private {

@@ -8,7 +8,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IArbiterPool} from "../interfaces/IArbiterPool.sol";
 import {IDisputeCourt} from "../interfaces/IDisputeCourt.sol";
-import {IRandomness} from "../interfaces/IRandomness.sol";
 import {IRideMarket} from "../interfaces/IRideMarket.sol";
 
 /// @title DisputeCourt
@@ -23,8 +22,13 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     uint16 private constant _HALF = 5_000;
     /// @notice The last round: rounds 0, 1, 2 seat 1, 3 and 7 arbiters.
     uint8 public constant MAX_ROUND = 2;
-    /// @notice Draws tried per `drawArbiters` call before it counts as a failed draw.
-    uint256 public constant MAX_DRAW_ATTEMPTS = 24;
+    /// @notice How long a settlement offer stands.
+    uint256 public constant SETTLEMENT_VALIDITY = 3 days;
+    /// @notice A ruling giving the rider at least this share of a ride the driver marked
+    /// Completed finds the completion fake: the driver loses `noShowPenalty` of stake to the rider.
+    uint16 public constant FAKE_COMPLETION_BPS = 9_000;
+    /// @dev The market's ride flag for "driver arrived" (RideMarket._ARRIVED).
+    uint8 private constant _ARRIVED = 1;
 
     bytes32 private constant _DISPUTE_FEE = "disputeFee";
     bytes32 private constant _ARBITER_FEE = "arbiterFee";
@@ -36,7 +40,6 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
 
     IRideMarket private immutable _market;
     IArbiterPool private immutable _pool;
-    IRandomness private immutable _randomness;
     IERC20 private immutable _fareToken;
     uint256 private immutable _fareUnit;
     address private immutable _governance;
@@ -49,19 +52,16 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
 
     /// @param market_ The RideMarket whose court this becomes (`market.setCourt(court)`).
     /// @param pool_ The ArbiterPool (`pool.setCourt(court)`).
-    /// @param randomness_ The randomness source (BlockhashRandomness locally, a VRF adapter publicly).
     /// @param governance_ The timelock: the only authority over parameters.
     /// @param params_ Initial parameters, each checked against its hard bound.
     constructor(
         IRideMarket market_,
         IArbiterPool pool_,
-        IRandomness randomness_,
         address governance_,
         CourtParams memory params_
     ) {
         _market = market_;
         _pool = pool_;
-        _randomness = randomness_;
         _governance = governance_;
         _fareToken = market_.fareToken();
         _fareUnit = 10 ** IERC20Metadata(address(_fareToken)).decimals();
@@ -90,6 +90,14 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         ) revert RideNotDisputable(rideId, state);
         bool byRider = _msgSender() == ride.rider;
         if (!byRider && _msgSender() != ride.driver) revert NotParty(rideId, _msgSender());
+        bool claimedComplete = state == IRideMarket.RideState.Completed;
+        if (claimedComplete) {
+            (IRideMarket.Params memory mp, , ) = _market.parameters();
+            uint256 closedAt = uint256(ride.stamp) + mp.confirmWindow;
+            if (block.timestamp > closedAt) revert DisputeWindowClosed(rideId, closedAt);
+        } else if (!byRider && state == IRideMarket.RideState.Accepted && (ride.flags & _ARRIVED) == 0) {
+            revert DriverNotArrived(rideId);
+        }
 
         uint256 fee = _params.disputeFee;
         d.rider = ride.rider;
@@ -97,13 +105,14 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         d.driver = ride.driver;
         d.status = Status.Drawing;
         d.openedByRider = byRider;
+        d.claimedComplete = claimedComplete;
         d.arbiterFee = _params.arbiterFee;
         if (byRider) d.paidByRider = uint128(fee);
         else d.paidByDriver = uint128(fee);
         _market.openDispute(rideId, _msgSender());
-        uint256 requestId = _randomness.request();
-        d.requestId = uint64(requestId);
-        emit DisputeOpened(rideId, _msgSender(), ride.rider, ride.driver, ride.fare, fee, requestId);
+        uint64 epoch = _pool.queueDraw();
+        d.drawEpoch = epoch;
+        emit DisputeOpened(rideId, _msgSender(), ride.rider, ride.driver, ride.fare, fee, epoch);
         _pullFee(_msgSender(), fee);
     }
 
@@ -119,8 +128,18 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         Dispute storage d = _requireOpen(disputeId);
         _requireParty(disputeId, d);
         _checkSplit(riderBps);
-        _proposals[disputeId] = Proposal(_msgSender(), riderBps);
-        emit SettlementProposed(disputeId, _msgSender(), riderBps);
+        uint40 expiresAt = uint40(block.timestamp + SETTLEMENT_VALIDITY);
+        _proposals[disputeId] = Proposal(_msgSender(), riderBps, expiresAt);
+        emit SettlementProposed(disputeId, _msgSender(), riderBps, expiresAt);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function withdrawSettlement(uint256 disputeId) external {
+        Proposal memory p = _proposals[disputeId];
+        if (p.proposer == address(0)) revert NoSettlementProposed(disputeId);
+        if (p.proposer != _msgSender()) revert SettlementWrongParty(disputeId, _msgSender(), p.proposer);
+        delete _proposals[disputeId];
+        emit SettlementWithdrawn(disputeId, _msgSender());
     }
 
     /// @inheritdoc IDisputeCourt
@@ -131,7 +150,8 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         if (p.proposer == address(0)) revert NoSettlementProposed(disputeId);
         if (p.proposer == _msgSender()) revert SettlementWrongParty(disputeId, _msgSender(), p.proposer);
         if (p.riderBps != riderBps) revert SettlementMismatch(disputeId, p.riderBps, riderBps);
-        _resolve(disputeId, d, Outcome.Settled, riderBps);
+        if (block.timestamp > p.expiresAt) revert SettlementExpired(disputeId, p.expiresAt);
+        _resolve(disputeId, d, Outcome.Settled, riderBps, d.status == Status.Drawing);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -144,6 +164,9 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         if (byRider ? d.riderBps > _HALF : d.riderBps < _HALF) revert NotLosingParty(disputeId, _msgSender());
         uint256 required = appealFee(disputeId, round + 1);
         if (fee < required) revert AppealUnderpaid(disputeId, fee, required);
+        uint256 seats = panelSize(round + 1);
+        uint256 eligible = _pool.eligibleCount(_excluded(disputeId, d, round));
+        if (eligible < seats) revert AppealUnseatable(disputeId, seats, eligible);
 
         // Fees are bounded (<= 100 + 3 * 1,000 * 5 fare tokens per round), far below 2^128.
         if (byRider) d.paidByRider += uint128(required);
@@ -151,9 +174,10 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         d.round = round + 1;
         d.failedDraws = 0;
         d.status = Status.Drawing;
-        uint256 requestId = _randomness.request();
-        d.requestId = uint64(requestId);
-        emit Appealed(disputeId, _msgSender(), round + 1, required, requestId);
+        uint64 epoch = _pool.queueDraw();
+        d.drawEpoch = epoch;
+        _clearSettlement(disputeId);
+        emit Appealed(disputeId, _msgSender(), round + 1, required, epoch);
         _pullFee(_msgSender(), required);
     }
 
@@ -162,35 +186,35 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     /// @inheritdoc IDisputeCourt
     function drawArbiters(uint256 disputeId) external nonReentrant {
         Dispute storage d = _requireStatus(disputeId, Status.Drawing);
-        uint256 requestId = d.requestId;
-        IRandomness.Status st = _randomness.status(requestId);
-        if (st == IRandomness.Status.Expired) {
-            uint256 renewed = _randomness.request();
-            d.requestId = uint64(renewed);
-            emit RandomnessRerequested(disputeId, requestId, renewed);
+        IArbiterPool.PhaseState memory p = _pool.phaseState();
+        uint64 epoch = d.drawEpoch;
+        if (epoch > p.epoch || (epoch == p.epoch && p.phase == IArbiterPool.Phase.Generating)) {
+            revert DrawNotReady(disputeId, epoch, p.epoch, uint8(p.phase));
+        }
+        // The epoch passed without this draw (abandoned, or its Drawing phase ended): a failed
+        // draw, so letting an epoch lapse is no free re-roll.
+        if (epoch < p.epoch || p.phase != IArbiterPool.Phase.Drawing) {
+            _failDraw(disputeId, d);
             return;
         }
-        if (st != IRandomness.Status.Ready) revert DrawNotReady(disputeId, requestId, uint8(st));
-        uint256 seed = _randomness.randomness(requestId);
 
         uint8 round = d.round;
         uint8 size = panelSize(round);
-        uint256 nonce;
+        uint8 empty;
+        for (uint8 s = 0; s < size; ++s) {
+            if (_seats[_seatKey(disputeId, round, s)].arbiter == address(0)) ++empty;
+        }
+        uint256 seed = uint256(keccak256(abi.encode(_pool.epochSeed(epoch), disputeId, round, d.failedDraws)));
+        address[] memory drawn = _pool.drawPanel(epoch, seed, _excluded(disputeId, d, round), empty);
+        if (drawn.length < empty) {
+            _failDraw(disputeId, d);
+            return;
+        }
+        uint8 next;
         for (uint8 s = 0; s < size; ++s) {
             Seat storage seat = _seats[_seatKey(disputeId, round, s)];
             if (seat.arbiter != address(0)) continue;
-            address picked;
-            while (picked == address(0) && nonce < MAX_DRAW_ATTEMPTS) {
-                address candidate = _pool.draw(uint256(keccak256(abi.encode(seed, disputeId, round, nonce))));
-                ++nonce;
-                if (candidate == address(0))
-                    nonce = MAX_DRAW_ATTEMPTS; // nobody is drawable
-                else if (_eligible(disputeId, d, candidate)) picked = candidate;
-            }
-            if (picked == address(0)) {
-                _failDraw(disputeId, d);
-                return;
-            }
+            address picked = drawn[next++];
             uint256 locked = _pool.lock(picked);
             seat.arbiter = picked;
             seat.locked = uint72(locked); // <= drawLock <= 4,000e18 < 2^72
@@ -199,6 +223,7 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         uint40 deadline = uint40(block.timestamp + _params.rulingDeadline);
         d.status = Status.Voting;
         d.deadline = deadline;
+        _clearSettlement(disputeId);
         emit PanelSeated(disputeId, round, deadline);
     }
 
@@ -226,6 +251,7 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
             d.riderBps = median;
             d.status = Status.Ruled;
             d.deadline = appealDeadline;
+            _clearSettlement(disputeId);
             emit RoundRuled(disputeId, round, median, appealDeadline);
         }
     }
@@ -251,7 +277,7 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     function executeRuling(uint256 disputeId) external nonReentrant {
         Dispute storage d = _requireStatus(disputeId, Status.Ruled);
         if (d.round < MAX_ROUND && block.timestamp <= d.deadline) revert AppealWindowOpen(disputeId, d.deadline);
-        _resolve(disputeId, d, Outcome.Ruled, d.riderBps);
+        _resolve(disputeId, d, Outcome.Ruled, d.riderBps, false);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -324,26 +350,54 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
 
     // ================================================================ internals
 
-    /// @dev Round 0 falls back to 50/50; an appeal round that cannot seat a panel leaves the
-    /// previous round's ruling standing.
+    /// @dev Round 0 falls back to 50/50, or to a full refund of a ride the driver claimed
+    /// Completed (the claim was never confirmed nor upheld); an appeal round that cannot seat
+    /// a panel leaves the previous round's ruling standing.
     function _failDraw(uint256 disputeId, Dispute storage d) private {
         uint8 failed = d.failedDraws + 1;
         d.failedDraws = failed;
         if (failed >= _params.maxFailedDraws) {
             emit DrawFailed(disputeId, d.round, failed, 0);
-            _resolve(disputeId, d, Outcome.Fallback, d.round == 0 ? _HALF : d.riderBps);
+            uint16 fallbackBps = d.round != 0 ? d.riderBps : d.claimedComplete ? uint16(_BPS) : _HALF;
+            _resolve(disputeId, d, Outcome.Fallback, fallbackBps, false);
             return;
         }
-        uint256 requestId = _randomness.request();
-        d.requestId = uint64(requestId);
+        uint64 epoch = _pool.queueDraw();
+        d.drawEpoch = epoch;
         d.status = Status.Drawing;
-        emit DrawFailed(disputeId, d.round, failed, requestId);
+        emit DrawFailed(disputeId, d.round, failed, epoch);
+    }
+
+    function _clearSettlement(uint256 disputeId) private {
+        if (_proposals[disputeId].proposer == address(0)) return;
+        delete _proposals[disputeId];
+        emit SettlementCleared(disputeId);
+    }
+
+    /// @dev The parties and every arbiter seated in rounds 0..`round` (at most 2 + 11).
+    function _excluded(uint256 disputeId, Dispute storage d, uint8 round) private view returns (address[] memory list) {
+        list = new address[](2 + 1 + 3 + 7);
+        list[0] = d.rider;
+        list[1] = d.driver;
+        uint256 n = 2;
+        for (uint8 r = 0; r <= round; ++r) {
+            uint8 size = panelSize(r);
+            for (uint8 s = 0; s < size; ++s) {
+                address a = _seats[_seatKey(disputeId, r, s)].arbiter;
+                if (a != address(0)) list[n++] = a;
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(list, n)
+        }
     }
 
     /// @dev Ends the dispute: releases every seat's lock, credits the fees left in the pot, and
     /// has the market split the escrow. The pot goes to the winner of a ruling (the party given
     /// more than half); after a settlement or an even split it goes back to whoever paid it.
-    function _resolve(uint256 disputeId, Dispute storage d, Outcome outcome, uint16 riderBps) private {
+    /// `queued`: the dispute's draw is still queued in the pool (a settlement while Drawing).
+    function _resolve(uint256 disputeId, Dispute storage d, Outcome outcome, uint16 riderBps, bool queued) private {
+        if (queued) _pool.unqueueDraw(d.drawEpoch);
         d.status = Status.Resolved;
         d.riderBps = riderBps;
         uint8 lastRound = d.round;
@@ -370,22 +424,41 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         if (riderRefund != 0) _credit(d.rider, riderRefund);
         if (driverRefund != 0) _credit(d.driver, driverRefund);
 
-        uint256 riderAmount = (uint256(d.fare) * riderBps) / _BPS;
+        (uint256 riderAmount, uint256 stakePenalty) = _loserPays(d, outcome, riderBps, paid - pot);
         emit DisputeResolved(disputeId, outcome, riderBps, riderAmount, riderRefund, driverRefund);
-        _market.resolveDispute(disputeId, riderAmount, 0);
+        _market.resolveDispute(disputeId, riderAmount, stakePenalty);
     }
 
-    /// @dev Neither a party nor an arbiter already seated in any round of this dispute.
-    function _eligible(uint256 disputeId, Dispute storage d, address candidate) private view returns (bool) {
-        if (candidate == d.rider || candidate == d.driver) return false;
-        uint8 lastRound = d.round;
-        for (uint8 r = 0; r <= lastRound; ++r) {
-            uint8 size = panelSize(r);
-            for (uint8 s = 0; s < size; ++s) {
-                if (_seats[_seatKey(disputeId, r, s)].arbiter == candidate) return false;
+    /// @dev The loser pays: the arbiter fees `feesEarned` the winner bore beyond what the loser
+    /// paid in come out of the loser's share of the fare (and, for a losing driver, its market
+    /// stake). A driver whose claimed completion is found fake (a ruling of at least
+    /// `FAKE_COMPLETION_BPS`, or the fallback's full refund) also loses `noShowPenalty`.
+    function _loserPays(
+        Dispute storage d,
+        Outcome outcome,
+        uint16 riderBps,
+        uint256 feesEarned
+    ) private view returns (uint256 riderAmount, uint256 stakePenalty) {
+        uint256 fare = d.fare;
+        riderAmount = (fare * riderBps) / _BPS;
+        if (outcome == Outcome.Settled || riderBps == _HALF) return (riderAmount, 0);
+        if (riderBps > _HALF) {
+            uint256 owed = feesEarned > d.paidByDriver ? feesEarned - d.paidByDriver : 0;
+            uint256 fromFare = _min(owed, fare - riderAmount);
+            riderAmount += fromFare;
+            stakePenalty = owed - fromFare;
+            if (d.claimedComplete && riderBps >= FAKE_COMPLETION_BPS) {
+                (, IRideMarket.Amounts memory amounts, ) = _market.parameters();
+                stakePenalty += amounts.noShowPenalty;
             }
+        } else {
+            uint256 owed = feesEarned > d.paidByRider ? feesEarned - d.paidByRider : 0;
+            riderAmount -= _min(owed, riderAmount);
         }
-        return true;
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _findSeat(

@@ -29,9 +29,10 @@ interface IDisputeCourt {
     /// @notice One dispute, four slots.
     /// slot 0: rider (20) + fare (12).
     /// slot 1: driver (20) + status (1) + round (1) + failed draws (1) + riderBps (2) +
-    ///         opened by the rider (1) + deadline (5): the ruling deadline while Voting, the
-    ///         appeal deadline while Ruled.
-    /// slot 2: randomness request (8) + arbiter fee fixed at opening (12) + fees earned (12).
+    ///         opened by the rider (1) + claimed complete (1) + deadline (5): the ruling
+    ///         deadline while Voting, the appeal deadline while Ruled.
+    /// slot 2: the pool epoch whose randomness draws the next panel (8) + arbiter fee fixed at
+    ///         opening (12) + fees earned (12).
     /// slot 3: what the rider and the driver paid into the court (16 + 16).
     struct Dispute {
         address rider;
@@ -42,8 +43,9 @@ interface IDisputeCourt {
         uint8 failedDraws;
         uint16 riderBps;
         bool openedByRider;
+        bool claimedComplete; // the ride was Completed (the driver claimed it) when disputed
         uint40 deadline;
-        uint64 requestId;
+        uint64 drawEpoch;
         uint96 arbiterFee;
         uint96 feesEarned;
         uint128 paidByRider;
@@ -58,10 +60,12 @@ interface IDisputeCourt {
         bool voted;
     }
 
-    /// @notice A settlement offer, one slot.
+    /// @notice A settlement offer, one slot. It lapses at `expiresAt`, when withdrawn, and when
+    /// a panel is seated, a round is ruled or an appeal is made.
     struct Proposal {
         address proposer;
         uint16 riderBps;
+        uint40 expiresAt;
     }
 
     /// @notice The governed parameters, two slots.
@@ -91,8 +95,18 @@ interface IDisputeCourt {
     error NoSettlementProposed(uint256 disputeId);
     error SettlementWrongParty(uint256 disputeId, address caller, address proposer);
     error SettlementMismatch(uint256 disputeId, uint256 proposedBps, uint256 givenBps);
-    /// @dev The round's randomness is `status`, not Ready: the draw waits.
-    error DrawNotReady(uint256 disputeId, uint256 requestId, uint8 status);
+    /// @dev The dispute draws with epoch `drawEpoch`'s randomness; the pool is in epoch
+    /// `poolEpoch`, phase `phase` (a pool phase): the draw waits for `passPhase`.
+    error DrawNotReady(uint256 disputeId, uint256 drawEpoch, uint256 poolEpoch, uint8 phase);
+    /// @dev A Completed ride is disputable only within its confirmation window, closed at `closedAt`.
+    error DisputeWindowClosed(uint256 rideId, uint256 closedAt);
+    /// @dev A driver disputes an Accepted ride only after arriving (the no-show remedy stays the rider's).
+    error DriverNotArrived(uint256 rideId);
+    /// @dev The standing offer lapsed at `expiresAt`.
+    error SettlementExpired(uint256 disputeId, uint256 expiresAt);
+    /// @dev The appeal's `seats` cannot be filled: only `eligible` stakers are neither parties
+    /// nor already seated.
+    error AppealUnseatable(uint256 disputeId, uint256 seats, uint256 eligible);
     error NotDrawnArbiter(uint256 disputeId, address caller);
     error RulingDeadlinePassed(uint256 disputeId, uint256 deadline);
     error RulingDeadlineNotPassed(uint256 disputeId, uint256 deadline);
@@ -110,20 +124,28 @@ interface IDisputeCourt {
         address driver,
         uint256 fare,
         uint256 fee,
-        uint256 requestId
+        uint256 drawEpoch
     );
     /// @notice ERC-1497 style evidence: a URI to a document and its keccak256 hash.
     event Evidence(uint256 indexed disputeId, address indexed party, string uri, bytes32 hash);
-    event SettlementProposed(uint256 indexed disputeId, address indexed proposer, uint16 riderBps);
-    event RandomnessRerequested(uint256 indexed disputeId, uint256 oldRequestId, uint256 newRequestId);
+    event SettlementProposed(
+        uint256 indexed disputeId,
+        address indexed proposer,
+        uint16 riderBps,
+        uint40 expiresAt
+    );
+    event SettlementWithdrawn(uint256 indexed disputeId, address indexed proposer);
+    /// @notice The standing offer was cleared by a seated panel, a ruling or an appeal.
+    event SettlementCleared(uint256 indexed disputeId);
     event ArbiterDrawn(uint256 indexed disputeId, uint8 round, uint8 seat, address indexed arbiter, uint256 locked);
-    /// @notice A draw could not seat the whole panel, or a panel stayed silent: `failedDraws` so far.
-    event DrawFailed(uint256 indexed disputeId, uint8 round, uint8 failedDraws, uint256 requestId);
+    /// @notice A draw could not seat the whole panel, its epoch passed undrawn, or a panel
+    /// stayed silent: `failedDraws` so far; the next try uses `drawEpoch` (0: fallback).
+    event DrawFailed(uint256 indexed disputeId, uint8 round, uint8 failedDraws, uint256 drawEpoch);
     event PanelSeated(uint256 indexed disputeId, uint8 round, uint40 deadline);
     event Voted(uint256 indexed disputeId, uint8 round, address indexed arbiter, uint16 riderBps, uint256 fee);
     event ArbiterSilent(uint256 indexed disputeId, uint8 round, address indexed arbiter, uint256 slashed);
     event RoundRuled(uint256 indexed disputeId, uint8 round, uint16 riderBps, uint40 appealDeadline);
-    event Appealed(uint256 indexed disputeId, address indexed appellant, uint8 round, uint256 fee, uint256 requestId);
+    event Appealed(uint256 indexed disputeId, address indexed appellant, uint8 round, uint256 fee, uint256 drawEpoch);
     event DisputeResolved(
         uint256 indexed disputeId,
         Outcome outcome,
@@ -137,30 +159,38 @@ interface IDisputeCourt {
     event ParameterChanged(bytes32 indexed name, uint256 oldValue, uint256 newValue);
 
     /// @notice The caller, a party to ride `rideId`, opens a dispute and pays the dispute fee
-    /// (approve first). The ride freezes and randomness for the first draw is requested.
+    /// (approve first). The ride freezes and the first draw is queued for the pool's next epoch.
     /// Requirements: state Accepted, Started or Completed; caller is the rider or the driver;
-    /// no earlier dispute on the ride. Emits {DisputeOpened}.
+    /// a Completed ride within its confirmation window; a driver on an Accepted ride only after
+    /// arriving; no earlier dispute on the ride. Emits {DisputeOpened}.
     function openDispute(uint256 rideId) external returns (uint256 disputeId);
 
     /// @notice A party posts evidence (ERC-1497 style): nothing is stored but the event.
     /// Requirements: caller is a party; the dispute is not resolved. Emits {Evidence}.
     function submitEvidence(uint256 disputeId, string calldata uri, bytes32 hash) external;
 
-    /// @notice A party proposes `riderBps` of the fare to the rider (replacing any proposal).
+    /// @notice A party proposes `riderBps` of the fare to the rider (replacing any proposal),
+    /// valid for `SETTLEMENT_VALIDITY`.
     /// Requirements: caller is a party; not resolved; riderBps <= 10,000. Emits {SettlementProposed}.
     function proposeSettlement(uint256 disputeId, uint16 riderBps) external;
 
+    /// @notice The proposer withdraws its standing offer.
+    /// Requirements: caller made the standing offer. Emits {SettlementWithdrawn}.
+    function withdrawSettlement(uint256 disputeId) external;
+
     /// @notice The other party agrees to the standing proposal, which must be `riderBps`: the
     /// escrow splits at once, no arbiter fee is due, locks are released, fees go back.
-    /// Requirements: not resolved; a proposal stands; caller is the other party; same split.
+    /// Requirements: not resolved; a proposal stands, unexpired; caller is the other party; same split.
     /// Emits {DisputeResolved}.
     function acceptSettlement(uint256 disputeId, uint16 riderBps) external;
 
-    /// @notice Anyone seats the current round's panel from the ready randomness. An expired
-    /// request is renewed instead (no revert). Seats that cannot be filled (a party drawn, too
-    /// few arbiters) count as a failed draw; at `maxFailedDraws` the fallback resolves.
-    /// Requirements: status Drawing; randomness not Pending. Emits {ArbiterDrawn}, {PanelSeated},
-    /// {RandomnessRerequested} or {DrawFailed}.
+    /// @notice Anyone seats the current round's panel from the frozen pool with the random
+    /// value of the dispute's epoch, drawing only eligible stakers (parties and seated
+    /// arbiters masked out). Too little eligible weight, or an epoch that passed undrawn
+    /// (abandoned, or its Drawing phase over), counts as a failed draw and queues the next
+    /// epoch; at `maxFailedDraws` the fallback resolves.
+    /// Requirements: status Drawing; the pool reached the dispute's epoch. Emits {ArbiterDrawn},
+    /// {PanelSeated} or {DrawFailed}.
     function drawArbiters(uint256 disputeId) external;
 
     /// @notice A seated arbiter rules `riderBps` and earns the arbiter fee. The last vote of
@@ -176,7 +206,8 @@ interface IDisputeCourt {
 
     /// @notice The losing party appeals to a larger panel, paying `fee` (>= `appealFee`).
     /// Requirements: status Ruled; within the appeal window; caller got less than half the
-    /// fare (either party on an even split); rounds remain. Emits {Appealed}.
+    /// fare (either party on an even split); rounds remain; enough eligible stakers for the
+    /// seats. Clears any settlement offer. Emits {Appealed}.
     function appeal(uint256 disputeId, uint256 fee) external;
 
     /// @notice Anyone applies a ruling whose appeal window passed (or that has no appeal left).

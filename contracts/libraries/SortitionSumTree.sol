@@ -49,6 +49,27 @@ library SortitionSumTree {
         }
     }
 
+    /// @notice Zeroes `member`'s leaf without removing it (its slot stays its own) and returns
+    /// the weight taken out, for a later `unmask`. Absent members return 0 and write nothing.
+    /// @dev Used to draw from eligible weight only: mask, draw, unmask in one transaction
+    /// leaves every node as it was.
+    function mask(Tree storage tree, address member) internal returns (uint256 old) {
+        uint256 index = tree.indexOf[member];
+        if (index == 0) return 0;
+        old = tree.nodes[index];
+        if (old == 0) return 0;
+        tree.nodes[index] = 0;
+        _addToParents(tree, index, old, false);
+    }
+
+    /// @notice Gives back the `weight` a `mask` of `member` took out.
+    function unmask(Tree storage tree, address member, uint256 weight) internal {
+        if (weight == 0) return;
+        uint256 index = tree.indexOf[member];
+        tree.nodes[index] = weight;
+        _addToParents(tree, index, weight, true);
+    }
+
     /// @notice The member whose cumulative weight range holds `random % total`.
     /// Requirements: the total weight is not zero.
     function draw(Tree storage tree, uint256 random) internal view returns (address) {

@@ -52,8 +52,8 @@ export const RideCoopModule = buildModule("RideCoop", (m) => {
   ]);
 
   const randomness = m.contract("BlockhashRandomness", [timelock, m.getParameter("randomnessDelayBlocks")]);
-  const pool = m.contract("ArbiterPool", [token, timelock, m.getParameter("poolParams")]);
-  const court = m.contract("DisputeCourt", [market, pool, randomness, timelock, m.getParameter("courtParams")]);
+  const pool = m.contract("ArbiterPool", [token, randomness, timelock, m.getParameter("poolParams")]);
+  const court = m.contract("DisputeCourt", [market, pool, timelock, m.getParameter("courtParams")]);
 
   const setMinter = m.call(token, "setMinter", [market]);
   const poolCourt = m.call(pool, "setCourt", [court], { id: "setPoolCourt" });

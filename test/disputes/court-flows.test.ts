@@ -6,7 +6,8 @@ import {
   DisputeStatus,
   type DisputesFixture,
   Outcome,
-  RandomnessStatus,
+  MIN_STAKING_TIME,
+  PoolPhase,
   courtCredits,
   deployDisputes16Fixture,
   deployDisputesFixture,
@@ -38,9 +39,11 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
     it("splits the escrow at once when the other party accepts the same split, with no arbiter fee", async function () {
       const fx = await loadFixture(deployDisputesFixture);
       const id = await openedDispute(fx);
+      const proposedAt = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(proposedAt);
       await expect(fx.court.connect(fx.riders[0]).proposeSettlement(id, 7_000))
         .to.emit(fx.court, "SettlementProposed")
-        .withArgs(id, fx.riders[0].address, 7_000);
+        .withArgs(id, fx.riders[0].address, 7_000, proposedAt + 3 * DAY);
       const tx = fx.court.connect(fx.drivers[0]).acceptSettlement(id, 7_000);
       await expect(tx)
         .to.emit(fx.court, "DisputeResolved")
@@ -126,20 +129,22 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
   });
 
   describe("drawArbiters", function () {
-    it("reverts with DrawNotReady while the randomness is pending", async function () {
+    it("reverts with DrawNotReady while the pool has not reached the dispute's epoch", async function () {
       const fx = await loadFixture(deployDisputesFixture);
       const id = await openedDispute(fx);
       await expect(fx.court.drawArbiters(id))
         .to.be.revertedWithCustomError(fx.court, "DrawNotReady")
-        .withArgs(id, 1n, RandomnessStatus.Pending);
+        .withArgs(id, 1n, 0n, PoolPhase.Staking);
     });
 
-    it("requests randomness again when the request expired", async function () {
+    it("reverts with DrawNotReady while the epoch's randomness is being generated", async function () {
       const fx = await loadFixture(deployDisputesFixture);
       const id = await openedDispute(fx);
-      await fx.randomness.expire(1n);
-      await expect(fx.court.drawArbiters(id)).to.emit(fx.court, "RandomnessRerequested").withArgs(id, 1n, 2n);
-      expect((await fx.court.getDispute(id)).requestId).to.equal(2n);
+      await time.increase(MIN_STAKING_TIME);
+      await fx.pool.passPhase();
+      await expect(fx.court.drawArbiters(id))
+        .to.be.revertedWithCustomError(fx.court, "DrawNotReady")
+        .withArgs(id, 1n, 1n, PoolPhase.Generating);
     });
 
     it("seats one arbiter, locks its draw stake and sets the ruling deadline", async function () {
@@ -213,8 +218,9 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
       await fx.court.connect(arbiter).rule(id, 8_000);
       await time.increase(DAY + 1);
       const tx = fx.court.connect(fx.others[0]).executeRuling(id);
-      await expect(tx).to.emit(fx.court, "DisputeResolved").withArgs(id, Outcome.Ruled, 8_000, usd("16"), usd("3"), 0n);
-      await expect(tx).to.emit(fx.market, "RideResolved").withArgs(id, usd("16"), usd("4"), 0n);
+      // Loser pays: the 2 tUSD arbiter fee the rider bore comes out of the driver's 4 tUSD share.
+      await expect(tx).to.emit(fx.court, "DisputeResolved").withArgs(id, Outcome.Ruled, 8_000, usd("18"), usd("3"), 0n);
+      await expect(tx).to.emit(fx.market, "RideResolved").withArgs(id, usd("18"), usd("2"), 0n);
       await expect(tx).to.emit(fx.pool, "StakeUnlocked").withArgs(arbiter.address, ride("10"), 0n);
       const [riderCredit, driverCredit] = await marketCredits(fx);
       expect(riderCredit + driverCredit).to.equal(FARE);
@@ -310,7 +316,8 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
       const [next] = await seatPanel(fx, id, 7n);
       await fx.court.connect(next).rule(id, 6_000);
       await time.increase(DAY + 1);
-      await expect(fx.court.executeRuling(id)).to.emit(fx.market, "RideResolved").withArgs(id, usd("12"), usd("8"), 0n);
+      // Loser pays the one fee earned (the silent arbiter earned nothing): 12 + 2 to the rider.
+      await expect(fx.court.executeRuling(id)).to.emit(fx.market, "RideResolved").withArgs(id, usd("14"), usd("6"), 0n);
       expect(await fx.court.creditOf(silent.address)).to.equal(0n);
       await expectCourtBalanced(fx);
     });
@@ -363,11 +370,14 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
       await fx.court.connect(panel[1]).rule(id, 0);
       await expect(fx.court.connect(panel[2]).rule(id, 9_000)).to.emit(fx.court, "RoundRuled");
       await time.increase(DAY + 1);
-      // Pot: 5 + 16 paid by the rider, less 4 seats x 2 earned = 13, to the winning rider.
-      await expect(fx.court.executeRuling(id))
+      // Pot: 5 + 16 paid by the rider, less 4 seats x 2 earned = 13, to the winning rider. Loser
+      // pays the 8 earned: 2 from the driver's share of the fare, 6 from its market stake.
+      const executed = fx.court.executeRuling(id);
+      await expect(executed)
         .to.emit(fx.court, "DisputeResolved")
-        .withArgs(id, Outcome.Ruled, 9_000, usd("18"), usd("13"), 0n);
-      expect(await marketCredits(fx)).to.deep.equal([usd("18"), usd("2")]);
+        .withArgs(id, Outcome.Ruled, 9_000, usd("20"), usd("13"), 0n);
+      await expect(executed).to.emit(fx.market, "RideResolved").withArgs(id, usd("20"), 0n, usd("6"));
+      expect(await marketCredits(fx)).to.deep.equal([usd("26"), 0n]);
       await expectCourtBalanced(fx);
     });
 
@@ -384,7 +394,8 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
       await expect(fx.court.connect(fx.riders[0]).appeal(id, usd("100")))
         .to.be.revertedWithCustomError(fx.court, "NoMoreAppeals")
         .withArgs(id, 2);
-      await expect(fx.court.executeRuling(id)).to.emit(fx.market, "RideResolved").withArgs(id, usd("4"), usd("16"), 0n);
+      // The driver wins; the rider paid 21 of the 22 earned, so 1 more comes out of its share.
+      await expect(fx.court.executeRuling(id)).to.emit(fx.market, "RideResolved").withArgs(id, usd("3"), usd("17"), 0n);
       await expectCourtBalanced(fx);
     });
 
@@ -393,12 +404,12 @@ describe("DisputeCourt: settlement, rulings, redraws, fallback and appeals", fun
       const id = await ruledAgainstRider(fx);
       await fx.court.connect(fx.riders[0]).appeal(id, usd("16"));
       await fx.court.connect(fx.governance).setParameter(param("maxFailedDraws"), 1);
-      await fulfil(fx, id, 3n);
-      // Every arbiter asks its free stake back: nobody is drawable, so the draw fails at once.
+      // Every arbiter asks its free stake back while Staking: nobody is drawable, the draw fails.
       for (const a of fx.arbiters) {
         const free = (await fx.pool.arbiterOf(a.address)).stake - (await fx.pool.arbiterOf(a.address)).locked;
         await fx.pool.connect(a).requestUnstake(free);
       }
+      await fulfil(fx, id, 3n);
       await expect(fx.court.drawArbiters(id))
         .to.emit(fx.court, "DisputeResolved")
         .withArgs(id, Outcome.Fallback, 0, 0n, 0n, usd("19"));

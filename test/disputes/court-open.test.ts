@@ -5,9 +5,9 @@ import { DisputeStatus, deployDisputesFixture, openedDispute } from "../fixtures
 
 describe("DisputeCourt: opening and evidence", function () {
   describe("openDispute", function () {
-    it("freezes a started ride, takes the dispute fee and requests randomness", async function () {
+    it("freezes a started ride, takes the dispute fee and queues the draw for the next epoch", async function () {
       const fx = await loadFixture(deployDisputesFixture);
-      const { court, market, tusd, riders, drivers, randomness } = fx;
+      const { court, market, tusd, riders, drivers, pool } = fx;
       const id = await acceptedRide(market, riders[0], drivers[0]);
       await market.connect(drivers[0]).startRide(id);
       const tx = court.connect(riders[0]).openDispute(id);
@@ -18,13 +18,15 @@ describe("DisputeCourt: opening and evidence", function () {
       await expect(tx).to.changeTokenBalances(tusd, [riders[0], court], [-usd("5"), usd("5")]);
       expect((await market.getRide(id)).state).to.equal(RideState.Disputed);
       expect((await court.getDispute(id)).status).to.equal(DisputeStatus.Drawing);
-      expect(await randomness.lastRequestId()).to.equal(1n);
+      await expect(tx).to.emit(pool, "DrawQueued").withArgs(1n, 1n);
+      expect((await court.getDispute(id)).drawEpoch).to.equal(1n);
     });
 
-    it("lets the driver open a dispute on an accepted ride and frees the driver's active slot", async function () {
+    it("lets the driver open a dispute on an accepted ride after arriving and frees the driver's active slot", async function () {
       const fx = await loadFixture(deployDisputesFixture);
       const { court, market, riders, drivers } = fx;
       const id = await acceptedRide(market, riders[0], drivers[0]);
+      await market.connect(drivers[0]).markArrived(id);
       await expect(court.connect(drivers[0]).openDispute(id))
         .to.emit(court, "DisputeOpened")
         .withArgs(id, drivers[0].address, riders[0].address, drivers[0].address, usd("20"), usd("5"), 1n);
