@@ -31,13 +31,35 @@ roleTask(
       error?: string;
     }[] = [];
     for (;;) {
-      if (args.mine) {
-        const blocks = await client.blocksUntilRandomness();
-        if (blocks > 0) {
-          await hre.network.provider.send("hardhat_mine", [`0x${blocks.toString(16)}`]);
-          if (!args.json) report(args, [`Mined ${blocks} block(s) for a draw's randomness (local chain)`], {});
+      // The arbiter pool's phases chain (Staking -> Generating -> Drawing): a pass that moved
+      // the pool looks again at once, at most a few times.
+      for (let step = 0; step < 4; step++) {
+        if (args.mine) {
+          const wait = await client.secondsUntilPoolPhase();
+          if (wait > 0) {
+            await hre.network.provider.send("evm_increaseTime", [wait]);
+            await hre.network.provider.send("evm_mine", []);
+            if (!args.json)
+              report(args, [`Advanced ${wait} s to the end of the pool's staking time (local chain)`], {});
+          }
+          const blocks = await client.blocksUntilRandomness();
+          if (blocks > 0) {
+            await hre.network.provider.send("hardhat_mine", [`0x${blocks.toString(16)}`]);
+            if (!args.json) report(args, [`Mined ${blocks} block(s) for a draw's randomness (local chain)`], {});
+          }
         }
+        const passed = await keeperPass();
+        if (!passed) break;
       }
+      if (args.once) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    if (done.length === 0 && !args.json) report(args, ["Nothing is due"], done);
+    if (args.json) report(args, [], done);
+    return done;
+
+    /** One look for due work; whether it moved the pool's phase. */
+    async function keeperPass(): Promise<boolean> {
       const [work, now] = await Promise.all([client.dueWork(), client.now()]);
       const results = await client.runDueWork(work);
       for (const r of results) {
@@ -55,11 +77,7 @@ roleTask(
           report(args, [r.tx !== undefined ? `${what}\n${txLine(r.tx)}` : `${what}: skipped, ${r.error}`], item);
         }
       }
-      if (args.once) break;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      return results.some((r) => r.work.kind === "pass-phase" && r.tx !== undefined);
     }
-    if (done.length === 0 && !args.json) report(args, ["Nothing is due"], done);
-    if (args.json) report(args, [], done);
-    return done;
   },
 );

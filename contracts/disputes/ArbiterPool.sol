@@ -210,19 +210,20 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
         uint256 n = excluded.length;
         uint256[] memory masked = new uint256[](n + count);
         for (uint256 i = 0; i < n; ++i) masked[i] = _tree.mask(excluded[i]);
-        drawn = new address[](count);
+        address[] memory picks = new address[](count);
         uint256 seated;
         while (seated < count && _tree.total() != 0) {
             address picked = _tree.draw(uint256(keccak256(abi.encode(seed, seated))));
-            drawn[seated] = picked;
+            picks[seated] = picked;
             masked[n + seated] = _tree.mask(picked);
             ++seated;
         }
-        for (uint256 i = 0; i < seated; ++i) _tree.unmask(drawn[i], masked[n + i]);
-        for (uint256 i = 0; i < n; ++i) _tree.unmask(excluded[i], masked[i]);
-        assembly ("memory-safe") {
-            mstore(drawn, seated)
+        drawn = new address[](seated);
+        for (uint256 i = 0; i < seated; ++i) {
+            drawn[i] = picks[i];
+            _tree.unmask(picks[i], masked[n + i]);
         }
+        for (uint256 i = 0; i < n; ++i) _tree.unmask(excluded[i], masked[i]);
     }
 
     // ================================================================ court

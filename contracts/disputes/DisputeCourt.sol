@@ -54,12 +54,7 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     /// @param pool_ The ArbiterPool (`pool.setCourt(court)`).
     /// @param governance_ The timelock: the only authority over parameters.
     /// @param params_ Initial parameters, each checked against its hard bound.
-    constructor(
-        IRideMarket market_,
-        IArbiterPool pool_,
-        address governance_,
-        CourtParams memory params_
-    ) {
+    constructor(IRideMarket market_, IArbiterPool pool_, address governance_, CourtParams memory params_) {
         _market = market_;
         _pool = pool_;
         _governance = governance_;
@@ -358,7 +353,12 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
         d.failedDraws = failed;
         if (failed >= _params.maxFailedDraws) {
             emit DrawFailed(disputeId, d.round, failed, 0);
-            uint16 fallbackBps = d.round != 0 ? d.riderBps : d.claimedComplete ? uint16(_BPS) : _HALF;
+            uint16 fallbackBps =
+                d.round != 0
+                    ? d.riderBps
+                    : d.claimedComplete
+                        ? uint16(_BPS)
+                        : _HALF;
             _resolve(disputeId, d, Outcome.Fallback, fallbackBps, false);
             return;
         }
@@ -376,20 +376,19 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
 
     /// @dev The parties and every arbiter seated in rounds 0..`round` (at most 2 + 11).
     function _excluded(uint256 disputeId, Dispute storage d, uint8 round) private view returns (address[] memory list) {
-        list = new address[](2 + 1 + 3 + 7);
-        list[0] = d.rider;
-        list[1] = d.driver;
+        address[13] memory all;
+        all[0] = d.rider;
+        all[1] = d.driver;
         uint256 n = 2;
         for (uint8 r = 0; r <= round; ++r) {
             uint8 size = panelSize(r);
             for (uint8 s = 0; s < size; ++s) {
                 address a = _seats[_seatKey(disputeId, r, s)].arbiter;
-                if (a != address(0)) list[n++] = a;
+                if (a != address(0)) all[n++] = a;
             }
         }
-        assembly ("memory-safe") {
-            mstore(list, n)
-        }
+        list = new address[](n);
+        for (uint256 i = 0; i < n; ++i) list[i] = all[i];
     }
 
     /// @dev Ends the dispute: releases every seat's lock, credits the fees left in the pot, and

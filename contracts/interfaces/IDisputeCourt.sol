@@ -128,12 +128,7 @@ interface IDisputeCourt {
     );
     /// @notice ERC-1497 style evidence: a URI to a document and its keccak256 hash.
     event Evidence(uint256 indexed disputeId, address indexed party, string uri, bytes32 hash);
-    event SettlementProposed(
-        uint256 indexed disputeId,
-        address indexed proposer,
-        uint16 riderBps,
-        uint40 expiresAt
-    );
+    event SettlementProposed(uint256 indexed disputeId, address indexed proposer, uint16 riderBps, uint40 expiresAt);
     event SettlementWithdrawn(uint256 indexed disputeId, address indexed proposer);
     /// @notice The standing offer was cleared by a seated panel, a ruling or an appeal.
     event SettlementCleared(uint256 indexed disputeId);

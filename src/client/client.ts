@@ -40,6 +40,7 @@ import {
   DISPUTE_OUTCOMES,
   DISPUTE_STATUSES,
   explainError,
+  POOL_PHASES,
   RANDOMNESS_STATUSES,
   RIDE_STATES,
   type DisputeOutcomeName,
@@ -950,7 +951,7 @@ export class RideCoopClient {
     const seats = await Promise.all(Array.from({ length: size }, (_, s) => court.getSeat(disputeId, round, s)));
     const status = DISPUTE_STATUSES[Number(d.status)];
     const [randomness, evidence, resolved] = await Promise.all([
-      this.randomness.status(d.requestId),
+      this.drawRandomness(d.drawEpoch),
       this.evidence(disputeId),
       status === "Resolved" ? this.events(court.filters.DisputeResolved(disputeId), court) : Promise.resolve([]),
     ]);
@@ -966,7 +967,7 @@ export class RideCoopClient {
       failedDraws: Number(d.failedDraws),
       riderBps: Number(d.riderBps),
       deadline: d.deadline,
-      randomness: RANDOMNESS_STATUSES[Number(randomness)],
+      randomness,
       proposal:
         proposal.proposer === ZeroAddress
           ? undefined
@@ -1071,6 +1072,55 @@ export class RideCoopClient {
 
   // ------------------------------------------------------------------ disputes: keeper
 
+  /**
+   * Where the random value for a draw in pool epoch `epoch` stands: Ready once that epoch is
+   * Drawing (or past: the draw then counts as failed and is re-queued), the epoch's request
+   * status while Generating, Pending before.
+   */
+  private async drawRandomness(epoch: bigint): Promise<RandomnessStatusName> {
+    const p = await this.pool.phaseState();
+    if (p.epoch > epoch || (p.epoch === epoch && POOL_PHASES[Number(p.phase)] !== "Generating")) return "Ready";
+    if (p.epoch === epoch) return RANDOMNESS_STATUSES[Number(await this.randomness.status(p.requestId))];
+    return "Pending";
+  }
+
+  /** Whether a draw for pool epoch `epoch` can be made (Drawing) or fails (the epoch passed). */
+  private async drawDue(epoch: bigint): Promise<boolean> {
+    const p = await this.pool.phaseState();
+    return p.epoch > epoch || (p.epoch === epoch && POOL_PHASES[Number(p.phase)] !== "Generating");
+  }
+
+  /** Anyone moves the arbiter pool to its next phase (Staking, Generating, Drawing). */
+  async passPoolPhase(): Promise<TxResult> {
+    return this.send("pass pool phase", () => this.pool.passPhase());
+  }
+
+  /** Pool work: a phase that may pass now (a static call says so), and delayed stake changes. */
+  private async duePoolWork(now: bigint): Promise<DueWork[]> {
+    const pool = this.pool;
+    const work: DueWork[] = [];
+    const passable = await pool.passPhase.staticCall().then(
+      () => true,
+      () => false,
+    );
+    if (passable) work.push({ kind: "pass-phase", dueSince: now, run: () => pool.passPhase() });
+    const p = await pool.phaseState();
+    if (POOL_PHASES[Number(p.phase)] !== "Staking") return work;
+    const delayed = await this.events(pool.filters.StakeChangeDelayed(), pool);
+    const seen = new Set<string>();
+    for (const l of delayed) {
+      const who = l.args.arbiter;
+      if (seen.has(who)) continue;
+      seen.add(who);
+      const stale = await pool.applyDelayed.staticCall(who).then(
+        () => true,
+        () => false,
+      );
+      if (stale) work.push({ kind: "apply-delayed", dueSince: now, run: () => pool.applyDelayed(who) });
+    }
+    return work;
+  }
+
   /** Disputes opened since the deployment and not yet resolved, from the court's events. */
   private async openDisputeIds(): Promise<bigint[]> {
     const court = this.court;
@@ -1092,9 +1142,8 @@ export class RideCoopClient {
       const d = await court.getDispute(disputeId);
       const status = DISPUTE_STATUSES[Number(d.status)];
       if (status === "Drawing") {
-        const r = RANDOMNESS_STATUSES[Number(await this.randomness.status(d.requestId))];
-        // Expired: drawArbiters renews the request itself.
-        if (r === "Ready" || r === "Expired") {
+        // Ready: the dispute's epoch is Drawing, or passed (the draw then counts as failed).
+        if (await this.drawDue(d.drawEpoch)) {
           work.push({ kind: "draw", disputeId, dueSince: now, run: () => court.drawArbiters(disputeId) });
         }
       } else if (status === "Voting" && now > d.deadline) {
@@ -1113,25 +1162,35 @@ export class RideCoopClient {
         });
       }
     }
+    // Draws first, then the pool's phase (a Drawing phase passes once its draws are done).
+    work.push(...(await this.duePoolWork(now)));
     return work;
   }
 
   /**
-   * Blocks to mine before every pending draw's randomness is ready (BlockhashRandomness: its
-   * target block must be mined). Local chains only: a public chain mines by itself.
+   * Seconds before the pool's Staking phase may end for a queued draw (0: it may now, or
+   * nothing is queued, or the pool is not Staking). Local chains advance time by it.
+   */
+  async secondsUntilPoolPhase(): Promise<number> {
+    if (!this.hasCourt) return 0;
+    const pool = this.pool;
+    const [p, now, minStaking] = await Promise.all([pool.phaseState(), this.now(), pool.MIN_STAKING_TIME()]);
+    if (POOL_PHASES[Number(p.phase)] !== "Staking" || (await pool.drawsDue(p.epoch + 1n)) === 0n) return 0;
+    const readyAt = p.startedAt + minStaking;
+    return readyAt > now ? Number(readyAt - now) : 0;
+  }
+
+  /**
+   * Blocks to mine before the pool's pending epoch randomness is ready (BlockhashRandomness:
+   * its target block must be mined). Local chains only: a public chain mines by itself.
    */
   async blocksUntilRandomness(): Promise<number> {
     if (!this.hasCourt) return 0;
-    const [ids, latest] = await Promise.all([this.openDisputeIds(), this.provider.getBlockNumber()]);
-    let most = 0;
-    for (const disputeId of ids) {
-      const d = await this.court.getDispute(disputeId);
-      if (DISPUTE_STATUSES[Number(d.status)] !== "Drawing") continue;
-      if (RANDOMNESS_STATUSES[Number(await this.randomness.status(d.requestId))] !== "Pending") continue;
-      const target = Number(await this.randomness.targetBlock(d.requestId));
-      most = Math.max(most, target - latest + 1);
-    }
-    return most;
+    const [p, latest] = await Promise.all([this.pool.phaseState(), this.provider.getBlockNumber()]);
+    if (POOL_PHASES[Number(p.phase)] !== "Generating") return 0;
+    if (RANDOMNESS_STATUSES[Number(await this.randomness.status(p.requestId))] !== "Pending") return 0;
+    const target = Number(await this.randomness.targetBlock(p.requestId));
+    return Math.max(0, target - latest + 1);
   }
 
   // ------------------------------------------------------------------ keeper

@@ -35,6 +35,7 @@ export type DisputeOutcomeName = (typeof DISPUTE_OUTCOMES)[number];
 
 /** IRandomness.Status, in order. */
 export const RANDOMNESS_STATUSES = ["Unknown", "Pending", "Ready", "Expired"] as const;
+export const POOL_PHASES = ["Staking", "Generating", "Drawing"] as const;
 export type RandomnessStatusName = (typeof RANDOMNESS_STATUSES)[number];
 
 /** How error arguments read: amounts with decimals and symbol, times relative to now. */
@@ -452,10 +453,30 @@ registerErrors(DisputeCourt__factory.abi, {
       `the other party proposed ${split(proposed)} in dispute ${id}, not ${split(given)}`,
       `accept theirs with ride:settle --dispute ${id} --split ${formatBps(proposed)}, or replace it with yours by adding --counter`,
     ),
-  DrawNotReady: ([id, requestId, st]) =>
+  DrawNotReady: ([id, drawEpoch, poolEpoch, phase]) =>
     e(
-      `the randomness (request ${requestId}) for dispute ${id} is ${RANDOMNESS_STATUSES[Number(st)] ?? `status ${st}`}, not Ready`,
-      "wait a few blocks (on a local chain: keeper:run --once --mine), then draw again",
+      `dispute ${id} draws in arbiter-pool epoch ${drawEpoch}; the pool is in epoch ${poolEpoch}, ${POOL_PHASES[Number(phase)] ?? `phase ${phase}`}`,
+      "the keeper moves the pool on (keeper:run; on a local chain add --mine), then draws",
+    ),
+  DisputeWindowClosed: ([id, closedAt], c) =>
+    e(
+      `ride ${id} could be disputed until its confirmation window closed at ${c.time(closedAt)}`,
+      "a completed ride is disputed within the confirmation window; it is now finalized by the keeper",
+    ),
+  DriverNotArrived: ([id]) =>
+    e(
+      `the driver has not marked arrival at ride ${id}, so it cannot dispute it`,
+      "mark arrival first (ride:arrive); a driver who never came leaves the rider the no-show remedy",
+    ),
+  SettlementExpired: ([id, expiresAt], c) =>
+    e(
+      `the settlement offer in dispute ${id} lapsed at ${c.time(expiresAt)}`,
+      `propose a new one with ride:settle --dispute ${id} --split <rider %>`,
+    ),
+  AppealUnseatable: ([id, seats, eligible]) =>
+    e(
+      `an appeal of dispute ${id} needs ${seats} arbiters, but only ${eligible} staked arbiter(s) are neither parties nor already seated`,
+      "nothing was charged; the ruling stands unless more RIDE holders stake (arbiter:stake)",
     ),
   NotDrawnArbiter: ([id, caller]) =>
     e(`${caller} holds no seat in dispute ${id}'s current panel`, "arbiter:disputes lists the disputes you must rule"),
@@ -489,6 +510,19 @@ registerErrors(DisputeCourt__factory.abi, {
 });
 
 registerErrors(ArbiterPool__factory.abi, {
+  PhaseNotPassable: ([phase, epoch, readyAt], c) =>
+    e(
+      `the arbiter pool's ${POOL_PHASES[Number(phase)] ?? `phase ${phase}`} phase of epoch ${epoch} cannot end yet${readyAt === 0n ? " (no draw is queued)" : ` (until ${c.time(readyAt)})`}`,
+      "wait; keeper:run passes the phase when it is due",
+    ),
+  WrongPhase: ([current, expected]) =>
+    e(
+      `the arbiter pool is ${POOL_PHASES[Number(current)] ?? current}, not ${POOL_PHASES[Number(expected)] ?? expected}`,
+      "stake changes reach the draw weights in the Staking phase; keeper:run applies them",
+    ),
+  NothingDelayed: ([arbiter]) => e(`arbiter ${arbiter}'s draw weight already matches its stake`, "nothing to apply"),
+  EpochNotDrawing: ([epoch, current]) =>
+    e(`epoch ${epoch} is not the arbiter pool's Drawing epoch (${current})`, "the court draws only in its epoch"),
   ZeroAmount: () => e("the amount is zero", "give an amount above zero"),
   SortitionEmptyTree: () =>
     e("no arbiter is staked to be drawn", "RIDE holders stake with arbiter:stake; the keeper draws again later"),

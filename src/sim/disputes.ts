@@ -97,11 +97,12 @@ export class CourtDriver {
   ): Promise<{ fallback: true } | { fallback: false; arbiter: string; due: number }> {
     const { court } = this.contracts;
     for (let attempt = 0; attempt < 5; attempt++) {
-      await clock.mine(this.contracts.randomnessDelay + 1);
+      await this.reachDraw(clock, disputeId);
       await clock.send("court.drawArbiters", () => court.connect(this.keeper).drawArbiters(disputeId));
       const d = await court.getDispute(disputeId);
       if (d.status !== 1n) break; // no longer Drawing: the panel is seated
     }
+    await this.endDrawing(clock);
     const d = await court.getDispute(disputeId);
     if (d.status === 4n) return { fallback: true }; // Resolved by the 50/50 fallback
     const seat = await court.getSeat(disputeId, d.round, 0);
@@ -111,6 +112,33 @@ export class CourtDriver {
     await clock.act("court.rule", () => this.contracts.client.as(arbiter).rule(disputeId, riderBps));
     const params = await court.parameters();
     return { fallback: false, arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
+  }
+
+  /**
+   * The keeper moves the arbiter pool on (anyone's `passPhase`) until the dispute's epoch is
+   * Drawing, or has passed (the draw then counts as failed): it waits out the staking time,
+   * mines the blocks the epoch's randomness waits for, and ends earlier Drawing phases.
+   */
+  private async reachDraw(clock: SimClock, disputeId: bigint): Promise<void> {
+    const { court, pool } = this.contracts;
+    const [minStaking, maxDrawing] = await Promise.all([pool.MIN_STAKING_TIME(), pool.MAX_DRAWING_TIME()]);
+    for (let step = 0; step < 8; step++) {
+      const [p, d] = await Promise.all([pool.phaseState(), court.getDispute(disputeId)]);
+      if (p.epoch > d.drawEpoch || (p.epoch === d.drawEpoch && p.phase !== 1n)) return;
+      if (p.phase === 0n) clock.advanceTo(Number(p.startedAt + minStaking));
+      else if (p.phase === 1n) await clock.mine(this.contracts.randomnessDelay + 1);
+      else if ((await pool.drawsDue(p.epoch)) !== 0n) clock.advanceTo(Number(p.startedAt + maxDrawing) + 1);
+      await clock.send("pool.passPhase", () => pool.connect(this.keeper).passPhase());
+    }
+  }
+
+  /** Back to Staking once the Drawing phase's draws are done, so stake changes land at once. */
+  private async endDrawing(clock: SimClock): Promise<void> {
+    const { pool } = this.contracts;
+    const p = await pool.phaseState();
+    if (p.phase === 2n && (await pool.drawsDue(p.epoch)) === 0n) {
+      await clock.send("pool.passPhase", () => pool.connect(this.keeper).passPhase());
+    }
   }
 
   /** The keeper executes a ruling whose appeal window has closed. */

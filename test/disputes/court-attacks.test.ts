@@ -341,7 +341,9 @@ describe("DisputeCourt: the issue-12 attacks", function () {
       for (const a of fx.arbiters) await fx.pool.connect(a).requestUnstake(ride("80"));
       await fulfil(fx, id);
       const tx = fx.court.drawArbiters(id);
-      await expect(tx).to.emit(fx.court, "DisputeResolved").withArgs(id, Outcome.Fallback, 10_000, usd("20"), usd("5"), 0n);
+      await expect(tx)
+        .to.emit(fx.court, "DisputeResolved")
+        .withArgs(id, Outcome.Fallback, 10_000, usd("20"), usd("5"), 0n);
       await expect(tx).to.emit(fx.market, "RideResolved").withArgs(id, usd("20"), 0n, usd("5"));
     });
 

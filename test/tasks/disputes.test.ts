@@ -235,7 +235,7 @@ describe("tasks: a dispute ruled by a drawn arbiter", function () {
     expect(done.filter((d) => d.disputeId !== undefined)).to.deep.equal([]);
   });
 
-  it("keeper:run executes the ruling after the appeal window: 75% to the rider, the pot to the winner, the fee to the arbiter", async function () {
+  it("keeper:run executes the ruling after the appeal window: 75% to the rider, the pot to the winner, the loser pays the arbiter", async function () {
     const { id, deployed } = await drawn();
     await run("arbiter:rule", { account: OTHER_DRIVER, dispute: id, split: "75" });
     await time.increase(DAY + 1);
@@ -243,10 +243,11 @@ describe("tasks: a dispute ruled by a drawn arbiter", function () {
     expect(done.filter((d) => d.disputeId !== undefined).map((d) => d.kind)).to.deep.equal(["execute-ruling"]);
     expect((await run<DisputeView>("dispute:show", { dispute: id })).outcome).to.equal("Ruled");
     const credits = await Promise.all([RIDER, DRIVER, OTHER_DRIVER].map(balances));
-    // Rider: 15 of the 20 tUSD fare + the pot (5 fee - 2 arbiter fee); driver: 5; arbiter: the 2 tUSD fee.
+    // Rider: 15 of the 20 tUSD fare + the pot (5 fee - 2 arbiter fee) + the 2 tUSD arbiter fee it
+    // bore, paid by the losing driver out of its 5; driver: 3; arbiter: the 2 tUSD fee.
     expect(credits.map((b) => [b.credit, b.courtCredit])).to.deep.equal([
-      [15_000_000n, 3_000_000n],
-      [5_000_000n, 0n],
+      [17_000_000n, 3_000_000n],
+      [3_000_000n, 0n],
       [0n, 2_000_000n],
     ]);
     for (const account of [RIDER, OTHER_DRIVER]) await run("withdraw", { account });
