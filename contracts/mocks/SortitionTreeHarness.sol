@@ -46,6 +46,20 @@ contract SortitionTreeHarness {
         return counts;
     }
 
+    /// @notice `drawCounts` with `masked` zeroed for the call and restored after (the court's
+    /// eligible-only draw); not a view, read it with a static call.
+    function maskedDrawCounts(
+        uint256 seed,
+        uint256 n,
+        address[] calldata masked,
+        address[] calldata members
+    ) external returns (uint256[] memory counts) {
+        uint256[] memory weights = new uint256[](masked.length);
+        for (uint256 i = 0; i < masked.length; ++i) weights[i] = _tree.mask(masked[i]);
+        counts = this.drawCounts(seed, n, members);
+        for (uint256 i = 0; i < masked.length; ++i) _tree.unmask(masked[i], weights[i]);
+    }
+
     function total() external view returns (uint256) {
         return _tree.total();
     }

@@ -11,6 +11,10 @@ import type { SimClock } from "./clock";
 export class CourtDriver {
   private readonly signers = new Map<string, HardhatEthersSigner>();
   private ready = false;
+  /** The first staked arbiter plays the adversary who tries to steer draws to itself. */
+  private adversary?: HardhatEthersSigner;
+  /** The adversary's tally: round-0 draws, how many seated it, its summed weight share (bps). */
+  readonly steering = { draws: 0, seated: 0, shareBpsSum: 0, tried: 0 };
 
   constructor(
     private readonly contracts: {
@@ -48,6 +52,7 @@ export class CourtDriver {
       await clock.send("token.approve", () => token.connect(d).approve(poolAddress, balance));
       await clock.send("pool.stake", () => pool.connect(d).stake(balance / 2n));
       this.signers.set(d.address, d);
+      this.adversary ??= d;
       seated++;
     }
     this.ready = seated >= 3;
@@ -98,7 +103,15 @@ export class CourtDriver {
     const { court } = this.contracts;
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.reachDraw(clock, disputeId);
+      const share = await this.steer(disputeId);
       await clock.send("court.drawArbiters", () => court.connect(this.keeper).drawArbiters(disputeId));
+      const after = await court.getDispute(disputeId);
+      if (share !== undefined && after.status === 2n) {
+        this.steering.draws++;
+        this.steering.shareBpsSum += share;
+        if ((await court.getSeat(disputeId, after.round, 0)).arbiter === this.adversary?.address)
+          this.steering.seated++;
+      }
       const d = await court.getDispute(disputeId);
       if (d.status !== 1n) break; // no longer Drawing: the panel is seated
     }
@@ -130,6 +143,49 @@ export class CourtDriver {
       else if ((await pool.drawsDue(p.epoch)) !== 0n) clock.advanceTo(Number(p.startedAt + maxDrawing) + 1);
       await clock.send("pool.passPhase", () => pool.connect(this.keeper).passPhase());
     }
+  }
+
+  /**
+   * The adversary sees the epoch's value (the pool is Drawing), simulates the draw on a
+   * snapshot, and if it would not be seated tries the stake moves it can make now (asking
+   * back 1 RIDE, or a tenth of its stake) on further snapshots, keeping a move that would seat
+   * it. Returns its weight share (bps) of the frozen tree, or nothing when no draw is due.
+   */
+  private async steer(disputeId: bigint): Promise<number | undefined> {
+    const { court, pool } = this.contracts;
+    const adversary = this.adversary;
+    const p = await pool.phaseState();
+    const d = await court.getDispute(disputeId);
+    if (adversary === undefined || p.phase !== 2n || p.epoch !== d.drawEpoch) return undefined;
+    const provider = this.keeper.provider;
+    const seatedAfter = async (move?: () => Promise<unknown>): Promise<boolean> => {
+      const snap: string = await provider.send("evm_snapshot", []);
+      try {
+        if (move !== undefined) await move();
+        await (await court.connect(this.keeper).drawArbiters(disputeId)).wait();
+        const now = await court.getDispute(disputeId);
+        return now.status === 2n && (await court.getSeat(disputeId, now.round, 0)).arbiter === adversary.address;
+      } catch {
+        return false;
+      } finally {
+        await provider.send("evm_revert", [snap]);
+      }
+    };
+    const { weight, total } = await pool.weightOf(adversary.address);
+    const share = total === 0n ? 0 : Number((weight * 10_000n) / total);
+    if (await seatedAfter()) return share;
+    const info = await pool.arbiterOf(adversary.address);
+    const free = info.stake - info.locked;
+    for (const amount of [10n ** 18n, free / 10n]) {
+      if (amount === 0n || amount > free) continue;
+      this.steering.tried++;
+      const move = async () => (await pool.connect(adversary).requestUnstake(amount)).wait();
+      if (await seatedAfter(move)) {
+        await move(); // the move would seat it: make it for real
+        break;
+      }
+    }
+    return share;
   }
 
   /** Back to Staking once the Drawing phase's draws are done, so stake changes land at once. */

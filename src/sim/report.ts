@@ -138,6 +138,15 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
         `${r.disputes.courtUnaccounted} ` +
         "units it does not owe anyone.",
     "",
+    r.disputes.skipped
+      ? ""
+      : `Draw steering: an adversary holding a stake share saw each epoch's random value before ` +
+        `the draw, simulated it, and tried ${r.disputes.steering.tried} stake moves to be seated. It was seated in ` +
+        `${r.disputes.steering.seated} of ${r.disputes.steering.draws} round-0 draws ` +
+        `(${r.disputes.steering.draws === 0 ? "0" : ((100 * r.disputes.steering.seated) / r.disputes.steering.draws).toFixed(1)}%) ` +
+        `against a mean stake share of ${(r.disputes.steering.meanShareBps / 100).toFixed(1)}%: the pool's tree is frozen ` +
+        "while Drawing, so no move changed a draw.",
+    "",
     "## The self-dealing ring",
     "",
     `Two friends gave each other ${r.ring.rides} rides to farm RIDE. They paid ${usd(r.ring.feesPaid)} in fees, ` +

@@ -113,6 +113,8 @@ export interface SimResult {
     arbiters: number;
     courtUnaccounted: bigint;
     skipped: boolean;
+    /** The draw-steering adversary: round-0 draws, seats it got, its mean stake share (bps), moves tried. */
+    steering: { draws: number; seated: number; meanShareBps: number; tried: number };
   };
   gas: ReturnType<GasTally["rows"]>;
   gasPerRide: { happyPath: number; silentRider: number };
@@ -666,6 +668,12 @@ export class Simulation {
         arbiters: this.arbitersSeated,
         courtUnaccounted,
         skipped: this.suite.court === undefined,
+        steering: ((t) => ({
+          draws: t?.draws ?? 0,
+          seated: t?.seated ?? 0,
+          meanShareBps: t === undefined || t.draws === 0 ? 0 : Math.round(t.shareBpsSum / t.draws),
+          tried: t?.tried ?? 0,
+        }))(this.suite.court?.steering),
       },
       gas: this.gas.rows(),
       gasPerRide: { happyPath: mean(this.happyPathGas), silentRider: mean(this.silentPathGas) },
