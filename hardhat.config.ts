@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_GET_REMAPPINGS, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import "hardhat-contract-sizer";
 
@@ -21,6 +21,19 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: SOLC_VERSION,
     longVersion: SOLC_LONG_VERSION,
   };
+});
+
+// @chainlink/contracts imports OpenZeppelin 4.9.6 as "@openzeppelin/contracts@4.9.6/...": remappings.txt
+// maps that prefix to the aliased package "@openzeppelin/contracts-4.9.6" (README, "How it builds").
+// Hardhat 2 resolves imports through this subtask and does not read remappings.txt by itself.
+subtask(TASK_COMPILE_GET_REMAPPINGS, async (): Promise<Record<string, string>> => {
+  const file = path.join(__dirname, "remappings.txt");
+  const remappings: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const [from, to] = line.trim().split("=");
+    if (from && to) remappings[from] = to;
+  }
+  return remappings;
 });
 
 // The project's tasks import the generated contract types: a fresh clone has none until its

@@ -46,7 +46,32 @@ export interface DisputesConfig {
   slashBps: number;
   unstakeCooldown: number;
   randomnessDelayBlocks: number;
+  /** Chainlink VRF v2.5 instead of BlockhashRandomness (public networks). */
+  vrf?: VRFConfig;
 }
+
+/**
+ * The court's Chainlink VRF v2.5 source. The coordinator, key hash (gas lane) and subscription
+ * id are Hardhat configuration variables `<varPrefix>_VRF_COORDINATOR`, `<varPrefix>_VRF_KEY_HASH`
+ * and `<varPrefix>_VRF_SUBSCRIPTION_ID`, asked for only when deploying to that network.
+ */
+export interface VRFConfig {
+  varPrefix: string;
+  /** Pay for requests in the native token (true) or in LINK (false). */
+  nativePayment: boolean;
+  callbackGasLimit: number;
+  requestConfirmations: number;
+  /** An unfulfilled request reports Expired after this long; the court then renews it. */
+  expirySeconds: number;
+}
+
+/** Testnet VRF settings: the callback (one stored word) takes about 45,000 gas. */
+const VRF_SETTINGS = {
+  nativePayment: false,
+  callbackGasLimit: 100_000,
+  requestConfirmations: 3,
+  expirySeconds: 60 * 60,
+};
 
 export interface NetworkConfig {
   /** A chain that starts empty (hardhat, localhost): TestUSD is deployed as the fare token. */
@@ -130,6 +155,7 @@ export const NETWORKS: Record<string, NetworkConfig> = {
     local: false,
     fareToken: { address: "0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238" },
     governance: TESTNET_GOVERNANCE,
+    disputes: { ...DISPUTES, vrf: { varPrefix: "SEPOLIA", ...VRF_SETTINGS } },
     logChunk: 10_000,
   },
   baseSepolia: {
@@ -137,6 +163,7 @@ export const NETWORKS: Record<string, NetworkConfig> = {
     local: false,
     fareToken: { address: "0x036CbD53842c5426634e7929541eC2318f3dCF7e" },
     governance: TESTNET_GOVERNANCE,
+    disputes: { ...DISPUTES, vrf: { varPrefix: "BASE_SEPOLIA", ...VRF_SETTINGS } },
     logChunk: 10_000,
   },
 };

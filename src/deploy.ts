@@ -1,12 +1,13 @@
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { getAddress, parseUnits, type Provider } from "ethers";
+import { getAddress, isAddress, isHexString, parseUnits, type Provider } from "ethers";
+import { vars } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
 import { listTransactions } from "@nomicfoundation/ignition-core";
 import { ERC20Permit__factory } from "../typechain-types";
-import { RideCoopModule, TestUSDModule } from "../ignition/modules/RideCoop";
+import { rideCoopModule, TestUSDModule, type RandomnessKind } from "../ignition/modules/RideCoop";
 import {
   deploymentPath,
   loadDeployment,
@@ -72,7 +73,7 @@ async function creationTransactions(provider: Provider, deployer: string, from: 
   return byAddress;
 }
 
-function ignitionParameters(config: NetworkConfig, fareToken: string, fareDecimals: number) {
+export function ignitionParameters(config: NetworkConfig, fareToken: string, fareDecimals: number) {
   const fare = (v: string) => parseUnits(v, fareDecimals);
   const m = config.market;
   const g = config.governance;
@@ -116,6 +117,49 @@ function ignitionParameters(config: NetworkConfig, fareToken: string, fareDecima
       appealFeeGrowthBps: config.disputes.appealFeeGrowthBps,
       maxFailedDraws: config.disputes.maxFailedDraws,
     },
+  };
+}
+
+/**
+ * The court's randomness on this network, the one place it is chosen: Chainlink VRF where the
+ * network config has `disputes.vrf` (sepolia, baseSepolia), block hashes on local chains. The
+ * VRF coordinator, key hash and subscription id come from Hardhat configuration variables, read
+ * only here, so local deployments never ask for them.
+ */
+export function randomnessChoice(
+  config: NetworkConfig,
+  get: (name: string) => string | undefined = (name) => (vars.has(name) ? vars.get(name) : undefined),
+): { kind: RandomnessKind; parameters: Record<string, unknown>; notes: string[] } {
+  const vrf = config.disputes.vrf;
+  if (vrf === undefined) return { kind: "blockhash", parameters: {}, notes: [] };
+  const names = ["COORDINATOR", "KEY_HASH", "SUBSCRIPTION_ID"].map((n) => `${vrf.varPrefix}_VRF_${n}`);
+  const [coordinator, keyHash, subscriptionId] = names.map(get);
+  const missing = names.filter((_, i) => [coordinator, keyHash, subscriptionId][i] === undefined);
+  if (coordinator === undefined || keyHash === undefined || subscriptionId === undefined) {
+    throw new Error(
+      `the court draws with Chainlink VRF on this network and needs ${missing.join(", ")}: run ` +
+        missing.map((v) => `\`npx hardhat vars set ${v}\``).join(", ") +
+        " (the coordinator and key hash are on Chainlink's VRF supported-networks page; the subscription is yours, from vrf.chain.link).",
+    );
+  }
+  if (!isAddress(coordinator)) throw new Error(`${names[0]} is not an address: "${coordinator}"`);
+  if (!isHexString(keyHash, 32)) throw new Error(`${names[1]} is not a 32-byte hex key hash: "${keyHash}"`);
+  if (!/^[0-9]+$/.test(subscriptionId))
+    throw new Error(`${names[2]} is not a decimal subscription id: "${subscriptionId}"`);
+  return {
+    kind: "vrf",
+    parameters: {
+      vrfCoordinator: getAddress(coordinator),
+      vrfKeyHash: keyHash,
+      vrfSubscriptionId: BigInt(subscriptionId),
+      vrfNativePayment: vrf.nativePayment,
+      vrfCallbackGasLimit: vrf.callbackGasLimit,
+      vrfRequestConfirmations: vrf.requestConfirmations,
+      vrfExpirySeconds: vrf.expirySeconds,
+    },
+    notes: [
+      `randomness: Chainlink VRF v2.5; add the Randomness contract as a consumer of subscription ${subscriptionId} and fund it, or draws expire`,
+    ],
   };
 }
 
@@ -182,7 +226,12 @@ export async function deployRideCoop(
   const fare = ERC20Permit__factory.connect(fareAddress, provider);
   const [fareSymbol, fareDecimals] = await Promise.all([fare.symbol(), fare.decimals()]);
   const parameters = ignitionParameters(config, fareAddress, Number(fareDecimals));
-  const result = await hre.ignition.deploy(RideCoopModule, { ...ignition, parameters: { RideCoop: parameters } });
+  const source = randomnessChoice(config);
+  notes.push(...source.notes);
+  const result = await hre.ignition.deploy(rideCoopModule(source.kind), {
+    ...ignition,
+    parameters: { RideCoop: { ...parameters, ...source.parameters } },
+  });
   const endBlock = await provider.getBlockNumber();
 
   const creations = await creationTransactions(provider, deployer, startBlock, endBlock);
@@ -205,6 +254,7 @@ export async function deployRideCoop(
     DisputeCourt: await record(result.court),
     ArbiterPool: await record(result.pool),
     Randomness: await record(result.randomness),
+    KeyRegistry: await record(result.keys),
   };
   const firstBlock = Math.min(
     ...(await Promise.all(

@@ -1,5 +1,6 @@
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { describeEvidence } from "../src/client/client";
 import { formatBps, formatTime, parseAmount, parseSplit } from "../src/client/format";
 import {
   clientFor,
@@ -81,16 +82,56 @@ roleTask(
                 : [
                     `    standing settlement offer: ${formatBps(d.proposal.riderBps)} to the rider (by ${d.proposal.proposer})`,
                   ]),
-              ...d.evidence.map(
-                (e) =>
-                  `    evidence by ${e.party}: ${e.revealVerified === undefined ? e.uri : `route reveal, ${e.revealVerified ? "matches" : "DOES NOT match"} the ride's commitment`}`,
-              ),
+              ...d.evidence.map((e) => `    evidence by ${e.party}: ${describeEvidence(e)}`),
             ]),
             "Rule with arbiter:rule --dispute <id> --split <rider %>",
           ],
       duties,
     );
     return duties;
+  },
+);
+
+roleTask(
+  task(
+    "arbiter:register-key",
+    "Registers your evidence key (derived from your wallet's signature, never stored) so parties can seal evidence to you",
+  ),
+  async (args: CommonArgs, hre: HardhatRuntimeEnvironment) => {
+    const client = await clientFor(hre, args);
+    const { publicKey, tx } = await client.registerEvidenceKey();
+    report(
+      args,
+      tx === undefined
+        ? [`Your evidence key ${publicKey} is already registered; nothing sent`]
+        : [`Registered your evidence key ${publicKey}: evidence sealed to it opens only with your wallet`, txLine(tx)],
+      { publicKey, tx: tx === undefined ? undefined : txJson(tx) },
+    );
+    return { publicKey, tx };
+  },
+);
+
+interface EvidenceArgs extends CommonArgs {
+  dispute: string;
+}
+
+roleTask(
+  task(
+    "arbiter:evidence",
+    "Shows a dispute's evidence, opening the route reveal sealed to you and checking it against the ride's commitment",
+  ).addParam("dispute", "Dispute id (its ride's id)"),
+  async (args: EvidenceArgs, hre: HardhatRuntimeEnvironment) => {
+    const disputeId = parseDisputeId(args.dispute);
+    const client = await clientFor(hre, args);
+    const evidence = await client.evidence(disputeId);
+    report(
+      args,
+      evidence.length === 0
+        ? [`No evidence in dispute ${disputeId}`]
+        : [`Evidence in dispute ${disputeId}:`, ...evidence.map((e) => `  by ${e.party}: ${describeEvidence(e)}`)],
+      evidence,
+    );
+    return evidence;
   },
 );
 

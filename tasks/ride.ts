@@ -1,7 +1,7 @@
 import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { routeRevealEvidence, type DisputeView, type EvidenceInput } from "../src/client/client";
+import { describeEvidence, type DisputeView, type EvidenceInput } from "../src/client/client";
 import { formatBps, formatTime, InputError, parseSplit, parseStars } from "../src/client/format";
 import { RideStore } from "../src/client/rides-store";
 import {
@@ -83,7 +83,7 @@ interface DisputeArgs extends RideArgs {
 roleTask(
   task(
     "ride:dispute",
-    "Opens a dispute on a ride, paying the dispute fee (approves the court if needed); a rider reveals the exact route",
+    "Opens a dispute on a ride, paying the dispute fee (approves the court if needed); the rider reveals the route later, sealed to the panel (ride:reveal)",
   )
     .addParam("ride", "Ride id")
     .addOptionalParam("evidence", "A URI to more evidence, like ipfs://<cid> (posted with the keccak256 of the URI)"),
@@ -93,44 +93,59 @@ roleTask(
     const client = await clientFor(hre, args);
     const me = await client.address();
     const ride = await client.market.getRide(rideId);
-    const evidence: EvidenceInput[] = [];
-    const notes: string[] = [];
-    let revealed = false;
-    if (ride.rider !== ZeroAddress && getAddress(ride.rider) === me) {
-      // The rider reveals the exact points and salt that rider:request kept: their hash is the
-      // commitment posted with the request, so anyone can check the reveal against the chain.
-      const store = new RideStore(hre.network.name, hre.config.paths.root);
-      const secret = store.get(rideId);
-      if (secret === undefined) {
-        notes.push(`  no exact route for ride ${rideId} in ${store.file}: the route is not revealed`);
-      } else {
-        const reveal = routeRevealEvidence(secret);
-        const onChain = await client.rideCommitment(rideId);
-        if (reveal.hash !== onChain) {
-          throw new InputError(
-            "ride",
-            `the points and salt kept for ride ${rideId} in ${store.file} hash to ${reveal.hash}, not to the ride's commitment ${onChain ?? "(none)"}; the file is for another deployment`,
-          );
-        }
-        evidence.push(reveal);
-        revealed = true;
-      }
-    }
-    if (extra !== undefined) evidence.push(extra);
+    const evidence: EvidenceInput[] = extra === undefined ? [] : [extra];
+    const byRider = ride.rider !== ZeroAddress && getAddress(ride.rider) === me;
     const { disputeId, fee, txs } = await client.openDispute(rideId, evidence);
     report(
       args,
       [
         `Dispute ${disputeId} opened on ride ${rideId}; you paid the dispute fee of ${client.formatFare(fee)}`,
-        ...(revealed ? [`  the exact route was posted as evidence (its hash is the ride's commitment)`] : []),
         ...(extra === undefined ? [] : [`  evidence posted: ${extra.uri}`]),
-        ...notes,
+        ...(byRider
+          ? [
+              `  once the panel is drawn, seal the exact route to it with ride:reveal --dispute ${disputeId} (it never goes on chain in the clear)`,
+            ]
+          : []),
         `  settle with ride:settle --dispute ${disputeId} --split <rider %>, or await the arbiter (dispute:show --dispute ${disputeId})`,
         ...txs.map(txLine),
       ],
-      { disputeId, fee, revealed, evidence, txs: txs.map(txJson) },
+      { disputeId, fee, evidence, txs: txs.map(txJson) },
     );
-    return { disputeId, fee, revealed, evidence, txs };
+    return { disputeId, fee, evidence, txs };
+  },
+);
+
+roleTask(
+  task(
+    "ride:reveal",
+    "The rider seals the exact route to each arbiter seated in the dispute (their registered keys); only its hash is public",
+  ).addParam("dispute", "Dispute id (its ride's id)"),
+  async (args: DisputeIdArgs, hre: HardhatRuntimeEnvironment) => {
+    const disputeId = parseDisputeId(args.dispute);
+    const client = await clientFor(hre, args);
+    const store = new RideStore(hre.network.name, hre.config.paths.root);
+    const secret = store.get(disputeId);
+    if (secret === undefined) {
+      throw new InputError(
+        "dispute",
+        `no exact route for ride ${disputeId} in ${store.file}: only the rider's machine that ran rider:request keeps it`,
+      );
+    }
+    const r = await client.revealRouteToPanel(disputeId, secret);
+    report(
+      args,
+      [
+        `Sealed the route of ride ${disputeId} to ${r.sealedTo.length} arbiter(s) of round ${r.round}: ${r.sealedTo.join(", ")}`,
+        ...(r.missingKey.length === 0
+          ? []
+          : [
+              `  ${r.missingKey.join(", ")} registered no evidence key and cannot read it; run ride:reveal again once they have (arbiter:register-key)`,
+            ]),
+        txLine(r.tx),
+      ],
+      { disputeId, round: r.round, sealedTo: r.sealedTo, missingKey: r.missingKey, tx: txJson(r.tx) },
+    );
+    return r;
   },
 );
 
@@ -227,10 +242,7 @@ roleTask(
         ...v.seats.map(
           (s) => `  arbiter ${s.arbiter}: ${s.voted ? `ruled ${formatBps(s.riderBps)} to the rider` : "has not ruled"}`,
         ),
-        ...v.evidence.map(
-          (e) =>
-            `  evidence by ${e.party}: ${e.revealVerified === undefined ? e.uri : `route reveal, ${e.revealVerified ? "matches" : "DOES NOT match"} the commitment`}`,
-        ),
+        ...v.evidence.map((e) => `  evidence by ${e.party}: ${describeEvidence(e)}`),
       ],
       v,
     );

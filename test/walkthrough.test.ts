@@ -88,6 +88,15 @@ const EXPECTED: { command: RegExp; output: RegExp }[] = [
     output: /Ride 1 confirmed with 5 star\(s\); the driver is paid/,
   },
   { command: /^npx hardhat gov:execute /, output: /Proposal \d+ executed/ },
+  {
+    command: /^npx hardhat ride:reveal .*--dispute 2$/,
+    output: /Sealed the route of ride 2 to 1 arbiter\(s\) of round 0/,
+  },
+  {
+    command: /^npx hardhat arbiter:evidence .*--dispute 2$/,
+    output:
+      /sealed route reveal for round 0, opened with your key: pickup 37\.4979,127\.0276, .*matches the ride's commitment/,
+  },
   { command: /^npx hardhat arbiter:rule .*--dispute 2 /, output: /Ruled 75% to the rider in dispute 2/ },
 ];
 

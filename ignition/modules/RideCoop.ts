@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress, ZeroHash } from "ethers";
 
 /** TimelockController role ids (keccak256 of the role name; the admin role is zero). */
@@ -15,6 +16,40 @@ export const TestUSDModule = buildModule("TestUSD", (m) => {
   return { testUSD };
 });
 
+/** Which randomness the court draws with: the block-hash source (local chains) or Chainlink VRF. */
+export type RandomnessKind = "blockhash" | "vrf";
+
+/**
+ * The arbiter pool's randomness source, the one place the choice is made. "blockhash": a future block's
+ * hash (parameter randomnessDelayBlocks). "vrf": VRFRandomness on Chainlink VRF v2.5 (parameter
+ * vrf: coordinator, keyHash, subscriptionId, nativePayment, callbackGasLimit,
+ * requestConfirmations, expirySeconds); `requester` (the contract that calls request()) is set
+ * once, before use, by the deployer. The subscription's owner must add the adapter as a consumer.
+ */
+function randomnessSource(m: IgnitionModuleBuilder, kind: RandomnessKind, timelock: ContractFuture<string>) {
+  if (kind === "blockhash") {
+    const randomness = m.contract("BlockhashRandomness", [timelock, m.getParameter("randomnessDelayBlocks")]);
+    return { randomness, setRequester: (_requester: ContractFuture<string>) => [] };
+  }
+  const vrf = (name: string) => m.getParameter(`vrf${name}`);
+  const randomness = m.contract("VRFRandomness", [
+    vrf("Coordinator"),
+    timelock,
+    vrf("KeyHash"),
+    vrf("SubscriptionId"),
+    vrf("NativePayment"),
+    vrf("CallbackGasLimit"),
+    vrf("RequestConfirmations"),
+    vrf("ExpirySeconds"),
+  ]);
+  return {
+    randomness,
+    setRequester: (requester: ContractFuture<string>) => [
+      m.call(randomness, "setRequester", [requester], { id: "setRandomnessRequester" }),
+    ],
+  };
+}
+
 /**
  * The cooperative: a TimelockController (the only authority), RIDE, the governor and the
  * market, wired so the deployer holds no power once the module ends:
@@ -25,45 +60,62 @@ export const TestUSDModule = buildModule("TestUSD", (m) => {
  *
  * Parameters (module "RideCoop"): fareToken, rideCap, marketParams, marketAmounts,
  * rewardCaps, timelockDelay, votingDelay, votingPeriod, proposalThreshold, quorumPercent,
- * lateQuorumExtension, randomnessDelayBlocks, poolParams, courtParams. The deploy task fills them from src/config.ts.
+ * lateQuorumExtension, randomnessDelayBlocks (blockhash) or vrf* (VRF, see randomnessSource),
+ * poolParams, courtParams. The deploy task fills them from src/config.ts. KeyRegistry (sealed
+ * evidence keys) is standalone and ownerless.
  */
-export const RideCoopModule = buildModule("RideCoop", (m) => {
-  const deployer = m.getAccount(0);
-  const fareToken = m.getParameter<string>("fareToken");
+const modules = new Map<RandomnessKind, ReturnType<typeof buildRideCoop>>();
 
-  const timelock = m.contract("TimelockController", [m.getParameter("timelockDelay"), [], [ZeroAddress], deployer]);
-  const token = m.contract("CoopToken", [m.getParameter("rideCap"), fareToken, timelock]);
-  const governor = m.contract("CoopGovernor", [
-    token,
-    timelock,
-    m.getParameter("votingDelay"),
-    m.getParameter("votingPeriod"),
-    m.getParameter("proposalThreshold"),
-    m.getParameter("quorumPercent"),
-    m.getParameter("lateQuorumExtension"),
-  ]);
-  const market = m.contract("RideMarket", [
-    fareToken,
-    token,
-    timelock,
-    m.getParameter("marketParams"),
-    m.getParameter("marketAmounts"),
-    m.getParameter("rewardCaps"),
-  ]);
+/** The suite's module with `kind` of randomness (one module id, "RideCoop", either way). */
+export function rideCoopModule(kind: RandomnessKind) {
+  if (!modules.has(kind)) modules.set(kind, buildRideCoop(kind));
+  return modules.get(kind)!;
+}
 
-  const randomness = m.contract("BlockhashRandomness", [timelock, m.getParameter("randomnessDelayBlocks")]);
-  const pool = m.contract("ArbiterPool", [token, randomness, timelock, m.getParameter("poolParams")]);
-  const court = m.contract("DisputeCourt", [market, pool, timelock, m.getParameter("courtParams")]);
+const buildRideCoop = (kind: RandomnessKind) =>
+  buildModule("RideCoop", (m) => {
+    const deployer = m.getAccount(0);
+    const fareToken = m.getParameter<string>("fareToken");
 
-  const setMinter = m.call(token, "setMinter", [market]);
-  const poolCourt = m.call(pool, "setCourt", [court], { id: "setPoolCourt" });
-  const marketCourt = m.call(market, "setCourt", [court], { id: "setMarketCourt" });
-  const grantProposer = m.call(timelock, "grantRole", [ROLES.PROPOSER_ROLE, governor], { id: "grantProposer" });
-  const grantCanceller = m.call(timelock, "grantRole", [ROLES.CANCELLER_ROLE, governor], { id: "grantCanceller" });
-  m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN_ROLE, deployer], {
-    id: "renounceAdmin",
-    after: [setMinter, poolCourt, marketCourt, grantProposer, grantCanceller],
+    const timelock = m.contract("TimelockController", [m.getParameter("timelockDelay"), [], [ZeroAddress], deployer]);
+    const token = m.contract("CoopToken", [m.getParameter("rideCap"), fareToken, timelock]);
+    const governor = m.contract("CoopGovernor", [
+      token,
+      timelock,
+      m.getParameter("votingDelay"),
+      m.getParameter("votingPeriod"),
+      m.getParameter("proposalThreshold"),
+      m.getParameter("quorumPercent"),
+      m.getParameter("lateQuorumExtension"),
+    ]);
+    const market = m.contract("RideMarket", [
+      fareToken,
+      token,
+      timelock,
+      m.getParameter("marketParams"),
+      m.getParameter("marketAmounts"),
+      m.getParameter("rewardCaps"),
+    ]);
+
+    const { randomness, setRequester } = randomnessSource(m, kind, timelock);
+    const keys = m.contract("KeyRegistry");
+    // The pool requests each epoch's random value (it freezes the draw weights first).
+    const pool = m.contract("ArbiterPool", [token, randomness, timelock, m.getParameter("poolParams")]);
+    const court = m.contract("DisputeCourt", [market, pool, timelock, m.getParameter("courtParams")]);
+    const randomnessRequester = setRequester(pool);
+
+    const setMinter = m.call(token, "setMinter", [market]);
+    const poolCourt = m.call(pool, "setCourt", [court], { id: "setPoolCourt" });
+    const marketCourt = m.call(market, "setCourt", [court], { id: "setMarketCourt" });
+    const grantProposer = m.call(timelock, "grantRole", [ROLES.PROPOSER_ROLE, governor], { id: "grantProposer" });
+    const grantCanceller = m.call(timelock, "grantRole", [ROLES.CANCELLER_ROLE, governor], { id: "grantCanceller" });
+    m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN_ROLE, deployer], {
+      id: "renounceAdmin",
+      after: [setMinter, poolCourt, marketCourt, grantProposer, grantCanceller, ...randomnessRequester],
+    });
+
+    return { timelock, token, governor, market, randomness, pool, court, keys };
   });
 
-  return { timelock, token, governor, market, randomness, pool, court };
-});
+/** The local-chain suite (block-hash randomness). */
+export const RideCoopModule = rideCoopModule("blockhash");

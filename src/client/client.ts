@@ -5,6 +5,7 @@ import {
   hexlify,
   randomBytes,
   ZeroAddress,
+  ZeroHash,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
   type Log,
@@ -15,8 +16,10 @@ import {
   ArbiterPool__factory,
   BlockhashRandomness__factory,
   DisputeCourt__factory,
+  KeyRegistry__factory,
   type ArbiterPool,
   type BlockhashRandomness,
+  type KeyRegistry,
   type DisputeCourt,
   CoopGovernor__factory,
   CoopToken__factory,
@@ -33,7 +36,7 @@ import {
 } from "../../typechain-types";
 import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from "../../typechain-types/common";
 import type { IRideMarket } from "../../typechain-types/contracts/market/RideMarket";
-import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment, type LatLon } from "../geo";
+import { areaTopic, areaWithNeighbours, bytes6ToCell, cellToBytes6, routeCommitment } from "../geo";
 import { DeploymentError, type Deployment } from "./deployment";
 import { signBallot, signPermit } from "./signatures";
 import {
@@ -53,6 +56,19 @@ import { formatAmount, formatTime, parseAmount, type TokenUnit } from "./format"
 import type { Place } from "./location";
 import { MARKET_PARAMETERS, type ParamChange } from "./params";
 import type { RideSecret } from "./rides-store";
+import {
+  decodeReveal,
+  deriveEvidenceKey,
+  encodeReveal,
+  envelopeUri,
+  parseEnvelope,
+  revealMatches,
+  seal,
+  unseal,
+  type EvidenceKey,
+  type RouteReveal,
+  type SealedBox,
+} from "./sealed";
 
 /** A mined transaction as a person (and --json) sees it. */
 export interface TxResult {
@@ -159,17 +175,27 @@ export interface EvidenceInput {
 
 export interface EvidenceItem extends EvidenceInput {
   party: string;
-  /** A route reveal whose points and salt hash to the ride's commitment (undefined: not a reveal). */
+  /** A sealed route reveal: the panel round it was sealed for and the arbiters it can reach. */
+  sealed?: { round: number; recipients: string[] };
+  /**
+   * For a sealed reveal addressed to the reader: true when it opened with the reader's key and
+   * its points and salt hash to the ride's on-chain commitment; false otherwise (see `problem`).
+   * Undefined for other evidence and for reveals sealed to others.
+   */
   revealVerified?: boolean;
+  /** The opened reveal (only the reader sees it, and only when it opened). */
+  reveal?: RouteReveal;
+  /** Why an addressed reveal is unverified. */
+  problem?: string;
 }
 
-/** The rider's reveal of a route: the exact points and the salt behind the ride's commitment. */
-export interface RouteReveal {
-  type: "ridecoop/route-reveal";
-  rideId: string;
-  pickup: LatLon;
-  dropoff: LatLon;
-  salt: string;
+/** Where a sealed route reveal went: the seats it reached and those without a registered key. */
+export interface SealedRevealResult {
+  round: number;
+  sealedTo: string[];
+  /** Seated arbiters without a key in the KeyRegistry: they cannot read it (arbiter:register-key). */
+  missingKey: string[];
+  tx: TxResult;
 }
 
 export interface DisputeView {
@@ -289,6 +315,8 @@ export class RideCoopClient {
   readonly rideUnit: TokenUnit;
   private readonly logChunk: number;
   private readonly disputes?: { court: DisputeCourt; pool: ArbiterPool; randomness: BlockhashRandomness };
+  private readonly keyRegistry?: KeyRegistry;
+  private evidenceKeyCache?: Promise<EvidenceKey>;
 
   constructor(
     readonly deployment: Deployment,
@@ -314,6 +342,17 @@ export class RideCoopClient {
         randomness: BlockhashRandomness__factory.connect(c.Randomness.address, signer),
       };
     }
+    if (c.KeyRegistry !== undefined) this.keyRegistry = KeyRegistry__factory.connect(c.KeyRegistry.address, signer);
+  }
+
+  /** The registry of evidence keys; a deployment without one is an error that says how to get one. */
+  get keys(): KeyRegistry {
+    if (this.keyRegistry === undefined) {
+      throw new DeploymentError(
+        `the deployment on ${this.deployment.network} has no KeyRegistry for sealed evidence. Redeploy with \`npx hardhat deploy --network ${this.deployment.network} --fresh\`.`,
+      );
+    }
+    return this.keyRegistry;
   }
 
   /** The dispute court; a deployment without one is an error that says how to get one. */
@@ -915,21 +954,121 @@ export class RideCoopClient {
     return { fee, txs };
   }
 
-  /** Evidence posted in a dispute, with route reveals checked against their hash. */
+  // ------------------------------------------------------------------ sealed evidence
+
+  /** This account's evidence key, derived from its signature over a fixed message (never stored). */
+  async evidenceKey(): Promise<EvidenceKey> {
+    this.evidenceKeyCache ??= (async () =>
+      deriveEvidenceKey(this.signer, (await this.provider.getNetwork()).chainId, await this.keys.getAddress()))();
+    return this.evidenceKeyCache;
+  }
+
+  /** Registers this account's evidence key in the KeyRegistry (nothing is sent when it is already there). */
+  async registerEvidenceKey(): Promise<{ publicKey: string; tx?: TxResult }> {
+    const [{ publicKey }, me] = await Promise.all([this.evidenceKey(), this.address()]);
+    if ((await this.keys.keyOf(me)) === publicKey) return { publicKey };
+    return { publicKey, tx: await this.send("register evidence key", () => this.keys.registerKey(publicKey)) };
+  }
+
+  /**
+   * Seals the rider's exact route to each arbiter seated in the dispute's current round (with
+   * `court.getSeat`) and posts the boxes as one piece of evidence whose hash is the ride's
+   * commitment: only that commitment and ciphertext go on chain. Run it once the panel is
+   * seated (Voting), and again after an appeal seats a new panel.
+   */
+  async revealRouteToPanel(disputeId: bigint, secret: RideSecret): Promise<SealedRevealResult> {
+    const court = this.court;
+    const commitment = await this.rideCommitment(disputeId);
+    const reveal: RouteReveal = {
+      type: "ridecoop/route-reveal",
+      rideId: secret.rideId,
+      pickup: secret.pickup,
+      dropoff: secret.dropoff,
+      salt: secret.salt,
+    };
+    if (!revealMatches(reveal, disputeId, commitment)) {
+      throw new Error(
+        `the kept route of ride ${secret.rideId} does not hash to ride ${disputeId}'s commitment ${commitment ?? "(none)"}: it is for another ride or deployment`,
+      );
+    }
+    const d = await this.read(() => court.getDispute(disputeId));
+    const status = DISPUTE_STATUSES[Number(d.status)];
+    if (status !== "Voting") {
+      throw new Error(
+        `dispute ${disputeId} is ${status}: its panel is not seated, so there is nobody to seal the route to yet; reveal once it is Voting (dispute:show --dispute ${disputeId})`,
+      );
+    }
+    const round = Number(d.round);
+    const size = Number(await court.panelSize(round));
+    const seats = await Promise.all(Array.from({ length: size }, (_, s) => court.getSeat(disputeId, round, s)));
+    const arbiters = [...new Set(seats.map((s) => getAddress(s.arbiter)).filter((a) => a !== ZeroAddress))];
+    const plaintext = encodeReveal(reveal);
+    const boxes: SealedBox[] = [];
+    const missingKey: string[] = [];
+    for (const arbiter of arbiters) {
+      const key = await this.keys.keyOf(arbiter);
+      if (key === ZeroHash) missingKey.push(arbiter);
+      else boxes.push({ to: arbiter, key, box: seal(key, plaintext) });
+    }
+    if (boxes.length === 0) {
+      throw new Error(
+        `no arbiter seated in dispute ${disputeId} has registered an evidence key, so the route cannot be sealed to anyone; ask them to run arbiter:register-key, then reveal again`,
+      );
+    }
+    const uri = envelopeUri({ type: "ridecoop/sealed-route-reveal", v: 1, rideId: disputeId.toString(), round, boxes });
+    const tx = await this.submitEvidence(disputeId, { uri, hash: commitment! });
+    return { round, sealedTo: boxes.map((b) => b.to), missingKey, tx };
+  }
+
+  /**
+   * Evidence posted in a dispute. A sealed reveal addressed to this account is opened with its
+   * evidence key and checked against the ride's on-chain commitment (not against the hash its
+   * poster chose); reveals sealed to others stay closed.
+   */
   async evidence(disputeId: bigint): Promise<EvidenceItem[]> {
     const logs = await this.events(this.court.filters.Evidence(disputeId), this.court);
-    return logs.map((l) => {
-      const reveal = parseRouteReveal(l.args.uri);
+    const me = await this.address();
+    let commitment: Promise<string | undefined> | undefined;
+    const out: EvidenceItem[] = [];
+    for (const l of logs) {
+      const item: EvidenceItem = { party: l.args.party, uri: l.args.uri, hash: l.args.hash };
+      const envelope = parseEnvelope(l.args.uri);
+      if (envelope !== undefined) {
+        item.sealed = { round: envelope.round, recipients: envelope.boxes.map((b) => b.to) };
+        const mine = envelope.boxes.find((b) => b.to.toLowerCase() === me.toLowerCase());
+        if (mine !== undefined) {
+          commitment ??= this.rideCommitment(disputeId);
+          Object.assign(item, await this.openBox(mine, disputeId, await commitment));
+        }
+      }
+      out.push(item);
+    }
+    return out;
+  }
+
+  private async openBox(
+    box: SealedBox,
+    disputeId: bigint,
+    commitment: string | undefined,
+  ): Promise<Pick<EvidenceItem, "revealVerified" | "reveal" | "problem">> {
+    const key = await this.evidenceKey();
+    if (box.key !== key.publicKey) {
       return {
-        party: l.args.party,
-        uri: l.args.uri,
-        hash: l.args.hash,
-        revealVerified:
-          reveal === undefined
-            ? undefined
-            : routeCommitment(reveal.pickup, reveal.dropoff, reveal.salt) === l.args.hash,
+        revealVerified: false,
+        problem: `it was sealed to key ${box.key}, not to your current key ${key.publicKey}`,
       };
-    });
+    }
+    let reveal: RouteReveal | undefined;
+    try {
+      reveal = decodeReveal(unseal(key.secret, box.box));
+    } catch {
+      return { revealVerified: false, problem: "the box does not open with your key: it was altered" };
+    }
+    if (reveal === undefined) return { revealVerified: false, problem: "the box holds no route reveal" };
+    if (!revealMatches(reveal, disputeId, commitment)) {
+      return { revealVerified: false, reveal, problem: "the revealed route does not match the ride's commitment" };
+    }
+    return { revealVerified: true, reveal };
   }
 
   /** A dispute: status, parties, panel, proposal, evidence, deadline. */
@@ -1404,33 +1543,12 @@ export function workTarget(w: { rideId?: bigint; disputeId?: bigint }): string {
   return w.rideId === undefined ? "" : ` ride ${w.rideId}`;
 }
 
-/** The rider's reveal of a ride's exact points and salt, as evidence whose hash is the route commitment. */
-export function routeRevealEvidence(secret: RideSecret): EvidenceInput {
-  const reveal: RouteReveal = {
-    type: "ridecoop/route-reveal",
-    rideId: secret.rideId,
-    pickup: secret.pickup,
-    dropoff: secret.dropoff,
-    salt: secret.salt,
-  };
-  return {
-    uri: `data:application/json,${encodeURIComponent(JSON.stringify(reveal))}`,
-    hash: routeCommitment(secret.pickup, secret.dropoff, secret.salt),
-  };
-}
-
-/** The reveal inside a route-reveal data URI, or undefined for any other URI. */
-export function parseRouteReveal(uri: string): RouteReveal | undefined {
-  const prefix = "data:application/json,";
-  if (!uri.startsWith(prefix)) return undefined;
-  try {
-    const value = JSON.parse(decodeURIComponent(uri.slice(prefix.length))) as Partial<RouteReveal>;
-    if (value.type !== "ridecoop/route-reveal" || value.pickup === undefined || value.dropoff === undefined) {
-      return undefined;
-    }
-    if (typeof value.salt !== "string") return undefined;
-    return value as RouteReveal;
-  } catch {
-    return undefined;
-  }
+/** One line about a piece of evidence, as the tasks print it. */
+export function describeEvidence(e: EvidenceItem): string {
+  if (e.sealed === undefined) return e.uri;
+  const what = `sealed route reveal for round ${e.sealed.round}`;
+  if (e.revealVerified === undefined) return `${what}, readable by ${e.sealed.recipients.length} seated arbiter(s)`;
+  if (!e.revealVerified) return `${what}: UNVERIFIED, ${e.problem ?? "it does not check out"}`;
+  const p = (x: { lat: number; lon: number }) => `${x.lat},${x.lon}`;
+  return `${what}, opened with your key: pickup ${p(e.reveal!.pickup)}, drop-off ${p(e.reveal!.dropoff)} (matches the ride's commitment)`;
 }

@@ -19,6 +19,8 @@ export interface DeployedContracts {
   DisputeCourt?: ContractRecord;
   ArbiterPool?: ContractRecord;
   Randomness?: ContractRecord;
+  /** x25519 keys for sealed dispute evidence. */
+  KeyRegistry?: ContractRecord;
 }
 
 /** Amounts are decimal strings of the smallest unit (JSON has no bigint). */
@@ -97,7 +99,7 @@ export function validateDeployment(value: unknown, file = "deployment"): Deploym
   for (const name of ["Timelock", "CoopToken", "RideMarket", "CoopGovernor"] as const) {
     checkRecord(file, name, c[name], false);
   }
-  for (const name of ["TestUSD", "DisputeCourt", "ArbiterPool", "Randomness"] as const) {
+  for (const name of ["TestUSD", "DisputeCourt", "ArbiterPool", "Randomness", "KeyRegistry"] as const) {
     checkRecord(file, name, c[name], true);
   }
   if (d.parameters === undefined) fail(file, "parameters is missing");

@@ -7,3 +7,4 @@ export * from "./params";
 export * from "./rides-store";
 export * from "./verify";
 export * from "./signatures";
+export * from "./sealed";

@@ -98,14 +98,14 @@ describe("tasks: a dispute settled by the parties", function () {
     expect(takeOutput()).to.contain(`Dispute ${id} opened on ride ${id}; you paid the dispute fee of 5.00 tUSD`);
   });
 
-  it("ride:dispute by the rider posts the exact route and salt, whose hash is the ride's commitment", async function () {
+  it("ride:dispute by the rider posts no route: it is sealed to the panel later (ride:reveal)", async function () {
     await load(partiesFixture);
-    const { id, request } = await disputedRide();
+    const { id } = await disputedRide();
     const view = await run<DisputeView>("dispute:show", { dispute: id });
-    expect(view.evidence).to.have.length(1);
-    expect(view.evidence[0].hash).to.equal(request.commitment);
-    expect(view.evidence[0].revealVerified).to.equal(true);
-    expect(decodeURIComponent(view.evidence[0].uri)).to.contain(`"salt":"${request.salt}"`);
+    expect(view.evidence).to.deep.equal([]);
+    expect(takeOutput()).to.contain(
+      `once the panel is drawn, seal the exact route to it with ride:reveal --dispute ${id}`,
+    );
   });
 
   it("ride:dispute by the driver posts only the --evidence URI", async function () {
@@ -216,7 +216,7 @@ describe("tasks: a dispute ruled by a drawn arbiter", function () {
     const party = await run<ArbiterDuty[]>("arbiter:disputes", { account: DRIVER });
     expect(seated.map((d) => [d.disputeId, d.round, d.seat, d.fare])).to.deep.equal([[3n, 0, 0, 20_000_000n]]);
     expect(seated[0].deadline).to.equal(BigInt(await time.latest()) + BigInt(DAY)); // the draw was the last block
-    expect(seated[0].evidence.map((e) => e.revealVerified)).to.deep.equal([true]);
+    expect(seated[0].evidence).to.deep.equal([]); // the route is sealed to the seat afterwards: private-evidence.test.ts
     expect(party).to.deep.equal([]);
   });
 
