@@ -762,12 +762,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     }
 
     /// @dev One counterparty moves an average by one rating at most, however many rides it buys.
-    function _tally(
-        uint32 sum,
-        uint32 count,
-        uint8 previous,
-        uint8 rating
-    ) private pure returns (uint32, uint32) {
+    function _tally(uint32 sum, uint32 count, uint8 previous, uint8 rating) private pure returns (uint32, uint32) {
         // previous <= 5 was added to sum before: no underflow.
         if (previous != 0) return (sum - previous + rating, count);
         return (sum + rating, count + 1);

@@ -1236,11 +1236,16 @@ export class RideCoopClient {
     };
   }
 
-  /** Proposes parameter changes; returns the proposal id. */
+  /**
+   * Proposes parameter changes; returns the proposal id. The description gets OpenZeppelin's
+   * `#proposer=<sender>` suffix (unless it already ends with one), so nobody can submit the
+   * same proposal first to cancel it and kill its id: the governor refuses any other sender.
+   */
   async propose(changes: ParamChange[], description: string): Promise<{ proposalId: bigint; tx: TxResult }> {
     const p = this.proposalCalls(changes);
-    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(description));
-    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, description));
+    const signed = withProposerSuffix(description, await this.address());
+    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(signed));
+    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, signed));
     return { proposalId, tx };
   }
 
@@ -1374,4 +1379,13 @@ export function parseRouteReveal(uri: string): RouteReveal | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `description` ending with OpenZeppelin's `#proposer=<proposer>` suffix, which makes the
+ * Governor refuse the same proposal from any other sender (front-run-and-cancel protection).
+ */
+export function withProposerSuffix(description: string, proposer: string): string {
+  const suffix = `#proposer=${getAddress(proposer)}`;
+  return description.toLowerCase().endsWith(suffix.toLowerCase()) ? description : `${description} ${suffix}`;
 }

@@ -32,7 +32,9 @@ describe("Governance: one live proposal per proposer (issue 13, scenario 5)", fu
     const { governor, market, drivers } = await loadFixture(deployGovernanceWithVotersFixture);
     const { id } = await propose(governor, drivers[0], await feeProposal(market, 300, "Fee 3%"));
     const second = await feeProposal(market, 400, "Fee 4%");
-    await expect(governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description))
+    await expect(
+      governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description),
+    )
       .to.be.revertedWithCustomError(governor, "ProposerHasLiveProposal")
       .withArgs(drivers[0].address, id);
   });
@@ -43,7 +45,9 @@ describe("Governance: one live proposal per proposer (issue 13, scenario 5)", fu
     await toVotingStart(governor, id);
     expect(await governor.state(id)).to.equal(ProposalState.Active);
     const second = await feeProposal(market, 400, "Fee 4%");
-    await expect(governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description))
+    await expect(
+      governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description),
+    )
       .to.be.revertedWithCustomError(governor, "ProposerHasLiveProposal")
       .withArgs(drivers[0].address, id);
   });
@@ -55,8 +59,9 @@ describe("Governance: one live proposal per proposer (issue 13, scenario 5)", fu
     await castVotes(governor, id, [{ voter: drivers[0], support: VoteType.For }]);
     await toVotingEnd(governor, id);
     const second = await feeProposal(market, 400, "Fee 4%");
-    await expect(governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description))
-      .to.emit(governor, "ProposalCreated");
+    await expect(
+      governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description),
+    ).to.emit(governor, "ProposalCreated");
     expect(await governor.latestProposal(drivers[0].address)).to.equal(await proposalId(governor, second));
   });
 
@@ -66,23 +71,27 @@ describe("Governance: one live proposal per proposer (issue 13, scenario 5)", fu
     await propose(governor, drivers[0], first);
     await governor.connect(drivers[0]).cancel(first.targets, first.values, first.calldatas, first.descriptionHash);
     const second = await feeProposal(market, 400, "Fee 4%");
-    await expect(governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description))
-      .to.emit(governor, "ProposalCreated");
+    await expect(
+      governor.connect(drivers[0]).propose(second.targets, second.values, second.calldatas, second.description),
+    ).to.emit(governor, "ProposalCreated");
   });
 
   it("does not limit another proposer", async function () {
     const { governor, market, drivers } = await loadFixture(deployGovernanceWithVotersFixture);
     await propose(governor, drivers[0], await feeProposal(market, 300, "Fee 3%"));
     const other = await feeProposal(market, 400, "Fee 4%");
-    await expect(governor.connect(drivers[1]).propose(other.targets, other.values, other.calldatas, other.description))
-      .to.emit(governor, "ProposalCreated");
+    await expect(
+      governor.connect(drivers[1]).propose(other.targets, other.values, other.calldatas, other.description),
+    ).to.emit(governor, "ProposalCreated");
   });
 
   describe("attack: a holder at the threshold front-runs an honest proposal and cancels it", function () {
     it("loses against a #proposer= description: the copy reverts with GovernorRestrictedProposer", async function () {
       const { governor, market, drivers } = await loadFixture(deployGovernanceWithVotersFixture);
       const honest = await feeProposal(market, 300, `Fee 3% #proposer=${drivers[0].address}`);
-      await expect(governor.connect(drivers[1]).propose(honest.targets, honest.values, honest.calldatas, honest.description))
+      await expect(
+        governor.connect(drivers[1]).propose(honest.targets, honest.values, honest.calldatas, honest.description),
+      )
         .to.be.revertedWithCustomError(governor, "GovernorRestrictedProposer")
         .withArgs(drivers[1].address);
       const { id } = await propose(governor, drivers[0], honest);
