@@ -750,7 +750,12 @@ export class RideCoopClient {
         if (!arrived) {
           deadlines.freeCancelUntil = s + params.gracePeriod;
           deadlines.pickupBy = s + params.pickupWindow;
-          next.push({ who: "driver", action: "mark arrival", task: `driver:arrived ${id}` });
+          next.push({
+            who: "driver",
+            action: "mark arrival",
+            task: `driver:arrived ${id}`,
+            until: s + params.pickupWindow,
+          });
           next.push({
             who: "rider",
             action: "cancel after the pickup window (driver no-show: refund and penalty)",
@@ -764,6 +769,11 @@ export class RideCoopClient {
             from: s + params.pickupWindow + keeperDelay + 1n,
           });
         } else {
+          // While arrived, minRating holds the seconds from acceptance to arrival.
+          const graceEnd = s - ride.minRating + params.gracePeriod;
+          const noticeEnd = s + (await this.market.ARRIVAL_NOTICE());
+          const freeUntil = graceEnd < noticeEnd ? graceEnd : noticeEnd;
+          if (freeUntil >= s) deadlines.freeCancelUntil = freeUntil;
           deadlines.riderNoShowAt = s + params.noShowWindow;
           next.push({
             who: "driver",
