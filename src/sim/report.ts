@@ -190,7 +190,7 @@ function arrivalGrieferSection(r: SimResult): string[] {
     ...tricks.map(([k, what]) => `| ${k} | ${what} | ${g.attempts[k]} | ${g.defeated[k]} |`),
     "",
     `It paid ${usd(g.paid)} in no-show penalties and got ${usd(g.got)} in cancellation fees: ` +
-      `net ${usd(g.net)}, before ${g.gas} gas. Its victims rated it ${(Number(g.rating.averageX100) / 100).toFixed(2)} ` +
+      `net ${usd(g.net)}, plus ${g.gas} gas for its own transactions. Its victims rated it ${(Number(g.rating.averageX100) / 100).toFixed(2)} ` +
       `(${g.rating.count} ratings).`,
     "",
   ];

@@ -86,8 +86,14 @@ export class ArrivalGriefer {
       this.clock.advance(Number(params.pickupWindow));
       // Both land at the first second of the rider's claim; the griefer's goes first.
       defeated = !(await this.tryMine("griefer.markArrived", () => m.connect(g).markArrived(id)));
-      await this.clock.send("victim.cancelDriverNoShow", () => m.connect(rider).cancelDriverNoShow(id));
-      await this.clock.send("victim.rate", () => m.connect(rider).rate(id, 1));
+      if (defeated) {
+        await this.clock.send("victim.cancelDriverNoShow", () => m.connect(rider).cancelDriverNoShow(id));
+        await this.clock.send("victim.rate", () => m.connect(rider).rate(id, 1));
+      } else {
+        // The rider's claim now reverts (AlreadyArrived): the griefer claims the rider's no-show.
+        this.clock.advance(Number(params.noShowWindow));
+        await this.mine("griefer.cancelRiderNoShow", () => m.connect(g).cancelRiderNoShow(id));
+      }
     } else {
       const fare = (maxFare * 80n) / 100n;
       const b = this.bystander;
