@@ -3,6 +3,7 @@
  *
  *   npm run simulate -- [--seed 7] [--drivers 30] [--riders 80] [--rides 400] [--days 30]
  *                       [--ring-rides 24] [--proposed-fee 3%] [--<behaviour>-rate 0.05]
+ *                       [--arrival-griefer on|off]
  *
  * Writes reports/simulation-<seed>/ (report.md, summary.json, charts) and ends with the five
  * numbers that matter.
@@ -47,6 +48,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
     rates: { ...DEFAULT_RATES },
     ringRides: 24,
     proposedFeeBps: 300,
+    arrivalGriefer: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -58,7 +60,10 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
     else if (flag === "--rides") opts.rides = wholeNumber(flag, value, 1, 100_000);
     else if (flag === "--days") opts.days = wholeNumber(flag, value, 1, 365);
     else if (flag === "--ring-rides") opts.ringRides = wholeNumber(flag, value, 0, 1_000);
-    else if (flag === "--proposed-fee") {
+    else if (flag === "--arrival-griefer") {
+      if (value !== "on" && value !== "off") throw new Error(`--arrival-griefer takes on or off, not "${value ?? ""}"`);
+      opts.arrivalGriefer = value === "on";
+    } else if (flag === "--proposed-fee") {
       const m = /^(\d+(?:\.\d{1,2})?)%$/.exec(value ?? "");
       const bps = m === null ? NaN : Math.round(Number(m[1]) * 100);
       if (!(bps >= 0 && bps <= 1_000)) {
@@ -74,7 +79,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
       opts.rates[RATE_FLAGS[flag]] = p;
     } else {
       throw new Error(
-        `unknown flag "${flag}": use --seed, --drivers, --riders, --rides, --days, --ring-rides, --proposed-fee, ` +
+        `unknown flag "${flag}": use --seed, --drivers, --riders, --rides, --days, --ring-rides, --proposed-fee, --arrival-griefer, ` +
           Object.keys(RATE_FLAGS).join(", "),
       );
     }
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
     riders: await people(opts.seed, "rider", opts.riders),
     ring: (await people(opts.seed, "ring", 2)) as [HardhatEthersSigner, HardhatEthersSigner],
     keeper,
+    griefer: (await people(opts.seed, "griefer", 2)) as [HardhatEthersSigner, HardhatEthersSigner],
   };
   const tty = process.stdout.isTTY === true;
   const bar = tty

@@ -51,7 +51,10 @@ interface RateArgs extends RideArgs {
 }
 
 roleTask(
-  task("ride:rate", "Rates the other party of a finalized ride, once")
+  task(
+    "ride:rate",
+    "Rates the other party of a finalized ride once, or the party who wronged you on a cancelled one (no-show, abandoned, paid cancellation)",
+  )
     .addParam("ride", "Ride id")
     .addParam("rating", "Stars, 1 to 5"),
   async (args: RateArgs, hre: HardhatRuntimeEnvironment) => {

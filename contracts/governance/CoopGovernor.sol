@@ -45,6 +45,9 @@ contract CoopGovernor is
     /// @notice Longest late-quorum extension.
     uint256 public constant MAX_LATE_QUORUM_EXTENSION = 14 days;
 
+    /// @dev Each proposer's latest proposal: one may be Pending or Active at a time.
+    mapping(address proposer => uint256 proposalId) private _latestProposal;
+
     /// @param token_ RIDE (ERC-5805 votes, timestamp clock).
     /// @param timelock_ The TimelockController that executes passed proposals.
     /// @param votingDelay_ Seconds between a proposal and its snapshot (start of the vote).
@@ -99,6 +102,31 @@ contract CoopGovernor is
         uint256 proposalId
     ) public view override(Governor, GovernorPreventLateQuorum) returns (uint256) {
         return super.proposalDeadline(proposalId);
+    }
+
+    /// @inheritdoc ICoopGovernor
+    function latestProposal(address proposer) external view returns (uint256) {
+        return _latestProposal[proposer];
+    }
+
+    /// @dev One live (Pending or Active) proposal per proposer, as in GovernorBravo: holding the
+    /// threshold buys one voice at a time, not a flood of concurrent proposals.
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override returns (uint256 proposalId) {
+        uint256 latest = _latestProposal[proposer];
+        if (latest != 0) {
+            ProposalState current = state(latest);
+            if (current == ProposalState.Pending || current == ProposalState.Active) {
+                revert ProposerHasLiveProposal(proposer, latest);
+            }
+        }
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        _latestProposal[proposer] = proposalId;
     }
 
     function _setVotingDelay(uint48 newVotingDelay) internal override {

@@ -8,4 +8,10 @@ pragma solidity ^0.8.28;
 interface ICoopGovernor {
     /// @dev `value` for the setting `name` lies outside [`min`, `max`].
     error GovernorSettingOutOfBounds(bytes32 name, uint256 value, uint256 min, uint256 max);
+
+    /// @dev `proposer` already has `proposalId` Pending or Active: one live proposal at a time.
+    error ProposerHasLiveProposal(address proposer, uint256 proposalId);
+
+    /// @notice The id of `proposer`'s latest proposal (0 = none).
+    function latestProposal(address proposer) external view returns (uint256);
 }

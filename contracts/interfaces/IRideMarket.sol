@@ -37,6 +37,8 @@ interface IRideMarket {
     /// slot 1: driver (20) + state (1) + flags (1) + feeBps (2) + minRating (2) + stamp (5).
     /// `driver` is the required driver while Requested (zero = any); `stamp` is the request's
     /// expiry while Requested, then the time of the last step (accept, arrival, pickup, completion).
+    /// `minRating` is the request's filter while Requested; once the driver arrived, it holds the
+    /// seconds from acceptance to arrival (at most the pickup window's bound of 2 hours).
     struct Ride {
         address rider;
         uint96 fare;
@@ -57,6 +59,12 @@ interface IRideMarket {
         uint32 ratingCount;
         uint16 openRides; // rides not yet finalized, cancelled or resolved: they lock the stake
         bool registered;
+    }
+
+    /// @notice Ratings received as a rider (kept apart from those received as a driver).
+    struct RatingTally {
+        uint32 sum;
+        uint32 count;
     }
 
     /// @notice A driver's price offer below the rider's max fare, one slot.
@@ -140,6 +148,9 @@ interface IRideMarket {
     error AlreadyArrived(uint256 rideId);
     error NotArrived(uint256 rideId);
     error AlreadyRated(uint256 rideId, address rater);
+    error NotWronged(uint256 rideId, address rater);
+    error FareBelowMinimum(uint256 rideId, uint256 fare, uint256 minFare);
+    error RideHasOffers(uint256 rideId);
     error NothingToWithdraw(address account);
     error NothingToClaim(address driver);
     error SplitTooLarge(uint256 rideId, uint256 riderAmount, uint256 fare);
@@ -244,8 +255,9 @@ interface IRideMarket {
         bytes32 s
     ) external returns (uint256 rideId);
 
-    /// @notice The rider cancels. Requested: full refund. Accepted: free within the grace period
-    /// unless the driver arrived; otherwise the cancellation fee goes to the driver.
+    /// @notice The rider cancels. Requested: full refund. Accepted: free within the grace period,
+    /// and once the driver arrived only until ARRIVAL_NOTICE after the arrival; otherwise the
+    /// cancellation fee goes to the driver, who may then rate the rider.
     /// Requirements: caller is the rider; state Requested or Accepted. Emits {RideCancelled}.
     function cancelRide(uint256 rideId) external;
 
@@ -255,14 +267,15 @@ interface IRideMarket {
 
     // ---------------------------------------------------------------- matching
 
-    /// @notice A driver accepts at the rider's fare; `fare` must equal it.
-    /// Requirements: request open; registered, free, staked driver passing the filters.
+    /// @notice A driver accepts at the rider's fare; `fare` must equal it. Closed once any driver
+    /// made an offer: the rider then picks, and nobody front-runs its pick at the max fare.
+    /// Requirements: request open; no offer made; registered, free, staked driver passing the filters.
     /// Emits {RideAccepted}.
     function acceptRide(uint256 rideId, uint256 fare) external;
 
     /// @notice A driver offers to drive for `fare`, below the rider's max, until `expiresAt`.
     /// Requirements: request open; eligible driver; 0 < fare < maxFare; now < expiresAt <= the
-    /// request's expiry. Emits {OfferMade}.
+    /// request's expiry. Emits {OfferMade}. Closes {acceptRide} for the request.
     function makeOffer(uint256 rideId, uint256 fare, uint40 expiresAt) external;
 
     /// @notice The rider takes `driver`'s offer at `fare`; the escrow above it is credited back.
@@ -272,8 +285,10 @@ interface IRideMarket {
 
     // ---------------------------------------------------------------- the ride
 
-    /// @notice The driver is at the pickup point (starts the no-show window).
-    /// Requirements: caller is the driver; state Accepted; not yet arrived. Emits {DriverArrived}.
+    /// @notice The driver is at the pickup point (starts the no-show window; ends the rider's free
+    /// cancellation ARRIVAL_NOTICE later, if the grace period has not ended first).
+    /// Requirements: caller is the driver; state Accepted; not yet arrived; within the pickup
+    /// window (after it, the rider's driver-no-show claim is open instead). Emits {DriverArrived}.
     function markArrived(uint256 rideId) external;
 
     /// @notice The driver picked the rider up.
@@ -286,8 +301,10 @@ interface IRideMarket {
     function completeRide(uint256 rideId) external;
 
     /// @notice The rider confirms the ride with a rating of the driver (1-5): the ride is paid
-    /// out at once and RIDE accrues to the driver.
-    /// Requirements: caller is the rider; state Started or Completed. Emits {Rated}, {RideFinalized}.
+    /// out at once and RIDE accrues to the driver. Below the `minFare` parameter the rating is
+    /// not counted and no RIDE accrues.
+    /// Requirements: caller is the rider; state Started or Completed. Emits {Rated} (when counted),
+    /// {RideFinalized}.
     function confirmRide(uint256 rideId, uint8 rating) external;
 
     /// @notice Anyone pays out a completed ride whose rider stayed silent through the window.
@@ -311,8 +328,12 @@ interface IRideMarket {
     /// Requirements: state Started; the ride window passed. Emits {RideCancelled}.
     function reclaimAbandoned(uint256 rideId) external;
 
-    /// @notice A party rates the other (1-5) once, after finalization.
-    /// Requirements: state Finalized; caller is rider or driver; not rated yet. Emits {Rated}.
+    /// @notice A party rates the other (1-5) once, after finalization; or, on a ride cancelled by
+    /// the other party's fault (driver no-show, abandoned ride, rider no-show, paid rider
+    /// cancellation), the wronged party rates once. Only a rater's latest rating of a ratee
+    /// counts; riders and drivers have separate averages.
+    /// Requirements: state Finalized, or Cancelled with the caller wronged; caller is rider or
+    /// driver; not rated yet; fare >= minFare. Emits {Rated}.
     function rate(uint256 rideId, uint8 rating) external;
 
     // ---------------------------------------------------------------- disputes (court only)
@@ -368,8 +389,15 @@ interface IRideMarket {
 
     function pairEpoch(address rider, address driver) external view returns (EpochFare memory);
 
-    /// @notice Average rating x100 (e.g. 475 = 4.75) and the number of ratings.
+    /// @notice Average rating x100 (e.g. 475 = 4.75) received as a driver, and the number of
+    /// counted ratings (one per rater: its latest).
     function averageRating(address who) external view returns (uint256 averageX100, uint256 count);
+
+    /// @notice Average rating x100 received as a rider, and the number of counted ratings.
+    function riderRating(address who) external view returns (uint256 averageX100, uint256 count);
+
+    /// @notice The counted rating `rater` gave `ratee` as a driver (`asDriver`) or rider; 0 = none.
+    function ratingOf(address rater, address ratee, bool asDriver) external view returns (uint8);
 
     /// @notice Next ride id; total owed; holders' and treasury's pending fees; RIDE earned.
     function totals()

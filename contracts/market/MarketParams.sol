@@ -24,6 +24,7 @@ abstract contract MarketParams is Context, IRideMarket {
     bytes32 private constant _NO_SHOW_PENALTY = "noShowPenalty";
     bytes32 private constant _PAIR_FARE_CAP = "pairFareCap";
     bytes32 private constant _DRIVER_FARE_CAP = "driverFareCap";
+    bytes32 private constant _MIN_FARE = "minFare";
 
     /// @dev 10**decimals of the fare token: amount bounds are written in whole tokens.
     uint256 internal immutable _fareUnit;
@@ -32,6 +33,8 @@ abstract contract MarketParams is Context, IRideMarket {
     Params internal _params;
     Amounts internal _amounts;
     RewardCaps internal _rewardCaps;
+    /// @dev The smallest fare that counts toward ratings and RIDE rewards (1 tUSD at deployment).
+    uint96 internal _minFare;
 
     modifier onlyGovernance() {
         if (_msgSender() != _governance) revert NotGovernance(_msgSender());
@@ -60,6 +63,7 @@ abstract contract MarketParams is Context, IRideMarket {
         _set(_NO_SHOW_PENALTY, amounts_.noShowPenalty);
         _set(_PAIR_FARE_CAP, caps_.pairFareCap);
         _set(_DRIVER_FARE_CAP, caps_.driverFareCap);
+        _set(_MIN_FARE, fareUnit_);
     }
 
     /// @inheritdoc IRideMarket
@@ -98,6 +102,8 @@ abstract contract MarketParams is Context, IRideMarket {
         if (name == _NO_SHOW_PENALTY) return (0, 100 * _fareUnit);
         if (name == _PAIR_FARE_CAP) return (0, 10_000 * _fareUnit);
         if (name == _DRIVER_FARE_CAP) return (0, 100_000 * _fareUnit);
+        // At least 0.1 token (a fee of 1 bps is then above one unit): ratings never come free.
+        if (name == _MIN_FARE) return (_fareUnit / 10, 50 * _fareUnit);
         revert ParameterUnknown(name);
     }
 
@@ -114,7 +120,8 @@ abstract contract MarketParams is Context, IRideMarket {
         if (name == _CANCELLATION_FEE) return _amounts.cancellationFee;
         if (name == _NO_SHOW_PENALTY) return _amounts.noShowPenalty;
         if (name == _PAIR_FARE_CAP) return _rewardCaps.pairFareCap;
-        return _rewardCaps.driverFareCap; // _bounds rejected unknown names first
+        if (name == _DRIVER_FARE_CAP) return _rewardCaps.driverFareCap;
+        return _minFare; // _bounds rejected unknown names first
     }
 
     /// @dev Checks `value` against the bound, stores it and emits {ParameterChanged}. The
@@ -135,7 +142,8 @@ abstract contract MarketParams is Context, IRideMarket {
         else if (name == _CANCELLATION_FEE) _amounts.cancellationFee = uint80(value);
         else if (name == _NO_SHOW_PENALTY) _amounts.noShowPenalty = uint80(value);
         else if (name == _PAIR_FARE_CAP) _rewardCaps.pairFareCap = uint96(value);
-        else _rewardCaps.driverFareCap = uint96(value);
+        else if (name == _DRIVER_FARE_CAP) _rewardCaps.driverFareCap = uint96(value);
+        else _minFare = uint96(value);
         emit ParameterChanged(name, old, value);
     }
 }

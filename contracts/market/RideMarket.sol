@@ -22,6 +22,11 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     uint8 private constant _ARRIVED = 1;
     uint8 private constant _RIDER_RATED = 2;
     uint8 private constant _DRIVER_RATED = 4;
+    /// @dev A driver offered a price: the request is the rider's to match, `acceptRide` is closed.
+    uint8 private constant _OFFERED = 8;
+    /// @dev Set when a ride is cancelled by the other party's fault: the wronged party may rate.
+    uint8 private constant _RIDER_WRONGED = 16;
+    uint8 private constant _DRIVER_WRONGED = 32;
 
     bytes32 private constant _REASON_RIDER = "rider";
     bytes32 private constant _REASON_EXPIRED = "expired";
@@ -35,6 +40,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     uint256 public constant KEEPER_DELAY = 1 days;
     /// @notice RIDE reward caps reset every epoch.
     uint256 public constant EPOCH_LENGTH = 7 days;
+    /// @notice An arrival ends the rider's free cancellation only this long after it is marked,
+    /// so the rider can see it (shorter than the shortest no-show window, 2 minutes).
+    uint256 public constant ARRIVAL_NOTICE = 1 minutes;
 
     IERC20 private immutable _fareToken;
     ICoopToken private immutable _rideToken;
@@ -61,6 +69,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     mapping(uint256 rideId => mapping(address driver => Offer)) private _offers;
     mapping(address driver => RewardAccount) private _rewards;
     mapping(bytes32 pair => EpochFare) private _pairEpochs;
+    mapping(address rider => RatingTally) private _riderRatings;
+    /// @dev The counted rating of each (rater, ratee, as driver) triple: only the latest counts.
+    mapping(bytes32 rating => uint8) private _lastRatings;
 
     modifier onlyCourt() {
         if (_msgSender() != _court) revert NotCourt(_msgSender());
@@ -188,9 +199,20 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
             return;
         }
         if (state != RideState.Accepted) revert RideWrongState(rideId, state, RideState.Accepted);
-        // Free within the grace period, unless the driver already arrived; else the fee.
-        bool free = (ride.flags & _ARRIVED) == 0 && block.timestamp <= uint256(ride.stamp) + _params.gracePeriod;
-        _cancelAccepted(rideId, ride, _REASON_RIDER, free ? 0 : _amounts.cancellationFee);
+        // Free within the grace period, and after an arrival only until the rider could see it.
+        uint256 acceptedAt = ride.stamp;
+        uint256 freeUntil = acceptedAt + _params.gracePeriod;
+        if ((ride.flags & _ARRIVED) != 0) {
+            // While arrived, `minRating` holds the seconds from acceptance to arrival.
+            acceptedAt -= ride.minRating;
+            freeUntil = _min(acceptedAt + _params.gracePeriod, uint256(ride.stamp) + ARRIVAL_NOTICE);
+        }
+        if (block.timestamp <= freeUntil) {
+            _cancelAccepted(rideId, ride, _REASON_RIDER, 0);
+        } else {
+            ride.flags |= _DRIVER_WRONGED;
+            _cancelAccepted(rideId, ride, _REASON_RIDER, _amounts.cancellationFee);
+        }
     }
 
     /// @inheritdoc IRideMarket
@@ -209,6 +231,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function acceptRide(uint256 rideId, uint256 fare) external nonReentrant {
         Ride storage ride = _requireOpenRequest(rideId);
+        if ((ride.flags & _OFFERED) != 0) revert RideHasOffers(rideId);
         uint256 escrow = ride.fare;
         if (fare != escrow) revert FareMismatch(rideId, fare, escrow);
         _match(rideId, ride, _msgSender(), escrow);
@@ -227,6 +250,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
             revert InvalidExpiry(expiresAt, block.timestamp + 1, latest);
         }
         _offers[rideId][driver] = Offer({fare: uint96(fare), expiresAt: expiresAt});
+        if ((ride.flags & _OFFERED) == 0) ride.flags |= _OFFERED;
         emit OfferMade(rideId, driver, fare, expiresAt);
     }
 
@@ -248,7 +272,13 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     function markArrived(uint256 rideId) external {
         Ride storage ride = _requireDriverInState(rideId, RideState.Accepted);
         if ((ride.flags & _ARRIVED) != 0) revert AlreadyArrived(rideId);
+        uint256 acceptedAt = ride.stamp;
+        uint256 closesAt = acceptedAt + _params.pickupWindow;
+        // After the pickup window the rider's driver-no-show claim is open: no late arrival.
+        if (block.timestamp > closesAt) revert WindowPassed(rideId, closesAt);
         ride.flags |= _ARRIVED;
+        // Below the pickup window's bound of 2 hours: fits 16 bits. The filter was spent at matching.
+        ride.minRating = uint16(block.timestamp - acceptedAt);
         ride.stamp = uint40(block.timestamp);
         emit DriverArrived(rideId, ride.driver);
     }
@@ -283,7 +313,6 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         }
         _checkRating(rating);
         ride.flags |= _RIDER_RATED;
-        emit Rated(rideId, ride.rider, ride.driver, rating);
         _finalize(rideId, ride, rating, true);
     }
 
@@ -309,6 +338,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
             emit StakePenalized(driver, rideId, penalty, acc.stake);
         }
         // The rider gets the escrow back plus the penalty; the driver nothing.
+        ride.flags |= _RIDER_WRONGED;
         _endRide(rideId, ride, RideState.Cancelled);
         uint256 refund = uint256(ride.fare) + penalty;
         _credit(ride.rider, refund);
@@ -321,6 +351,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if ((ride.flags & _ARRIVED) == 0) revert NotArrived(rideId);
         uint256 opensAt = uint256(ride.stamp) + _params.noShowWindow;
         _checkPartyDeadline(rideId, ride.driver, opensAt);
+        ride.flags |= _DRIVER_WRONGED;
         _cancelAccepted(rideId, ride, _REASON_RIDER_NO_SHOW, _amounts.cancellationFee);
     }
 
@@ -329,6 +360,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         Ride storage ride = _requireState(rideId, RideState.Started);
         uint256 opensAt = uint256(ride.stamp) + _params.rideWindow;
         if (block.timestamp <= opensAt) revert WindowNotPassed(rideId, opensAt);
+        ride.flags |= _RIDER_WRONGED;
         _endRide(rideId, ride, RideState.Cancelled);
         uint256 fare = ride.fare;
         _credit(ride.rider, fare);
@@ -339,22 +371,27 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     function rate(uint256 rideId, uint8 rating) external {
         Ride storage ride = _rides[rideId];
         if (ride.rider == address(0)) revert RideUnknown(rideId);
-        if (ride.state != RideState.Finalized) revert RideWrongState(rideId, ride.state, RideState.Finalized);
+        RideState state = ride.state;
+        if (state != RideState.Finalized && state != RideState.Cancelled) {
+            revert RideWrongState(rideId, state, RideState.Finalized);
+        }
         _checkRating(rating);
         address rater = _msgSender();
-        address ratee;
-        uint8 flag;
-        if (rater == ride.rider) {
-            (ratee, flag) = (ride.driver, _RIDER_RATED);
-        } else if (rater == ride.driver) {
-            (ratee, flag) = (ride.rider, _DRIVER_RATED);
-        } else {
-            revert NotParty(rideId, rater);
+        bool riderRates = rater == ride.rider;
+        if (!riderRates && rater != ride.driver) revert NotParty(rideId, rater);
+        // A cancelled ride is rated only by the party the other one wronged (no-show, abandoned,
+        // a paid cancellation); an open request's `driver` is no party to it.
+        if (state == RideState.Cancelled && (ride.flags & (riderRates ? _RIDER_WRONGED : _DRIVER_WRONGED)) == 0) {
+            revert NotWronged(rideId, rater);
         }
+        uint8 flag = riderRates ? _RIDER_RATED : _DRIVER_RATED;
         if ((ride.flags & flag) != 0) revert AlreadyRated(rideId, rater);
+        uint256 fare = ride.fare;
+        uint256 minimum = _minFare;
+        if (fare < minimum) revert FareBelowMinimum(rideId, fare, minimum);
         ride.flags |= flag;
-        _addRating(_accounts[ratee], rating);
-        emit Rated(rideId, rater, ratee, rating);
+        if (riderRates) _rateDriver(rideId, ride.rider, ride.driver, rating);
+        else _rateRider(rideId, ride.driver, ride.rider, rating);
     }
 
     // ================================================================ disputes (court only)
@@ -494,6 +531,18 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     }
 
     /// @inheritdoc IRideMarket
+    function riderRating(address who) external view returns (uint256 averageX100, uint256 count) {
+        RatingTally storage tally = _riderRatings[who];
+        count = tally.count;
+        if (count != 0) averageX100 = (uint256(tally.sum) * 100) / count;
+    }
+
+    /// @inheritdoc IRideMarket
+    function ratingOf(address rater, address ratee, bool asDriver) external view returns (uint8) {
+        return _lastRatings[keccak256(abi.encode(rater, ratee, asDriver))];
+    }
+
+    /// @inheritdoc IRideMarket
     function totals()
         external
         view
@@ -585,13 +634,15 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
     function _finalize(uint256 rideId, Ride storage ride, uint8 rating, bool confirmed) private {
         address driver = ride.driver;
+        uint256 fare = ride.fare;
+        // Below the minimum fare a ride neither moves a rating nor earns RIDE: washing costs fees.
+        bool counts = fare >= _minFare;
+        if (rating != 0 && counts) _rateDriver(rideId, ride.rider, driver, rating);
         Account storage acc = _accounts[driver];
-        if (rating != 0) _addRating(acc, rating);
         if (acc.activeRide == rideId) acc.activeRide = 0;
         acc.openRides -= 1;
         ride.state = RideState.Finalized;
 
-        uint256 fare = ride.fare;
         // fee <= fare / 10 and holders <= fee: no underflow below.
         uint256 fee = (fare * ride.feeBps) / _BPS;
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
@@ -602,7 +653,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
-        uint256 reward = confirmed ? _accrueReward(ride.rider, driver, fare) : 0;
+        uint256 reward = confirmed && counts ? _accrueReward(ride.rider, driver, fare) : 0;
         emit RideFinalized(rideId, driver, driverAmount, holders, treasury, reward);
     }
 
@@ -688,9 +739,33 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (rating == 0 || rating > 5) revert InvalidRating(rating);
     }
 
-    function _addRating(Account storage acc, uint8 rating) private {
-        acc.ratingSum += rating;
-        acc.ratingCount += 1;
+    /// @dev Counts `rating` of `driver` as a driver; a rater's earlier rating of it is replaced.
+    function _rateDriver(uint256 rideId, address rater, address driver, uint8 rating) private {
+        uint8 previous = _swapRating(rater, driver, true, rating);
+        Account storage acc = _accounts[driver];
+        (acc.ratingSum, acc.ratingCount) = _tally(acc.ratingSum, acc.ratingCount, previous, rating);
+        emit Rated(rideId, rater, driver, rating);
+    }
+
+    /// @dev Counts `rating` of `rider` as a rider; a rater's earlier rating of it is replaced.
+    function _rateRider(uint256 rideId, address rater, address rider, uint8 rating) private {
+        uint8 previous = _swapRating(rater, rider, false, rating);
+        RatingTally storage tally = _riderRatings[rider];
+        (tally.sum, tally.count) = _tally(tally.sum, tally.count, previous, rating);
+        emit Rated(rideId, rater, rider, rating);
+    }
+
+    function _swapRating(address rater, address ratee, bool asDriver, uint8 rating) private returns (uint8 previous) {
+        bytes32 key = keccak256(abi.encode(rater, ratee, asDriver));
+        previous = _lastRatings[key];
+        _lastRatings[key] = rating;
+    }
+
+    /// @dev One counterparty moves an average by one rating at most, however many rides it buys.
+    function _tally(uint32 sum, uint32 count, uint8 previous, uint8 rating) private pure returns (uint32, uint32) {
+        // previous <= 5 was added to sum before: no underflow.
+        if (previous != 0) return (sum - previous + rating, count);
+        return (sum + rating, count + 1);
     }
 
     function _credit(address to, uint256 amount) private {

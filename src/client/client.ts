@@ -790,7 +790,12 @@ export class RideCoopClient {
         if (!arrived) {
           deadlines.freeCancelUntil = s + params.gracePeriod;
           deadlines.pickupBy = s + params.pickupWindow;
-          next.push({ who: "driver", action: "mark arrival", task: `driver:arrived ${id}` });
+          next.push({
+            who: "driver",
+            action: "mark arrival",
+            task: `driver:arrived ${id}`,
+            until: s + params.pickupWindow,
+          });
           next.push({
             who: "rider",
             action: "cancel after the pickup window (driver no-show: refund and penalty)",
@@ -804,6 +809,11 @@ export class RideCoopClient {
             from: s + params.pickupWindow + keeperDelay + 1n,
           });
         } else {
+          // While arrived, minRating holds the seconds from acceptance to arrival.
+          const graceEnd = s - ride.minRating + params.gracePeriod;
+          const noticeEnd = s + (await this.market.ARRIVAL_NOTICE());
+          const freeUntil = graceEnd < noticeEnd ? graceEnd : noticeEnd;
+          if (freeUntil >= s) deadlines.freeCancelUntil = freeUntil;
           deadlines.riderNoShowAt = s + params.noShowWindow;
           next.push({
             who: "driver",
@@ -1434,11 +1444,16 @@ export class RideCoopClient {
     };
   }
 
-  /** Proposes parameter changes; returns the proposal id. */
+  /**
+   * Proposes parameter changes; returns the proposal id. The description gets OpenZeppelin's
+   * `#proposer=<sender>` suffix (unless it already ends with one), so nobody can submit the
+   * same proposal first to cancel it and kill its id: the governor refuses any other sender.
+   */
   async propose(changes: ParamChange[], description: string): Promise<{ proposalId: bigint; tx: TxResult }> {
     const p = this.proposalCalls(changes);
-    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(description));
-    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, description));
+    const signed = withProposerSuffix(description, await this.address());
+    const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(signed));
+    const tx = await this.send("propose", () => this.governor.propose(p.targets, p.values, p.calldatas, signed));
     return { proposalId, tx };
   }
 
@@ -1551,4 +1566,13 @@ export function describeEvidence(e: EvidenceItem): string {
   if (!e.revealVerified) return `${what}: UNVERIFIED, ${e.problem ?? "it does not check out"}`;
   const p = (x: { lat: number; lon: number }) => `${x.lat},${x.lon}`;
   return `${what}, opened with your key: pickup ${p(e.reveal!.pickup)}, drop-off ${p(e.reveal!.dropoff)} (matches the ride's commitment)`;
+}
+
+/**
+ * `description` ending with OpenZeppelin's `#proposer=<proposer>` suffix, which makes the
+ * Governor refuse the same proposal from any other sender (front-run-and-cancel protection).
+ */
+export function withProposerSuffix(description: string, proposer: string): string {
+  const suffix = `#proposer=${getAddress(proposer)}`;
+  return description.toLowerCase().endsWith(suffix.toLowerCase()) ? description : `${description} ${suffix}`;
 }

@@ -179,6 +179,21 @@ const EXPLANATIONS: Record<string, Explain> = {
   AlreadyArrived: ([id]) => e(`the driver of ride ${id} already arrived`, "go on with driver:pickup"),
   NotArrived: ([id]) => e(`the driver of ride ${id} has not marked arrival`, "the driver marks it with driver:arrived"),
   AlreadyRated: ([id, rater]) => e(`${rater} already rated ride ${id}`, "each party rates a ride once"),
+  NotWronged: ([id, rater]) =>
+    e(
+      `${rater} may not rate cancelled ride ${id}: only the party the other one let down rates it`,
+      "a no-show, an abandoned ride or a paid cancellation can be rated by the one it wronged",
+    ),
+  FareBelowMinimum: ([id, fare, min], c) =>
+    e(
+      `ride ${id}'s fare of ${c.fare(fare)} is below the ${c.fare(min)} a ride needs to count toward ratings`,
+      "only rides at or above the minFare parameter can be rated",
+    ),
+  RideHasOffers: ([id]) =>
+    e(
+      `ride ${id} has price offers, so it can no longer be accepted at the rider's maximum fare`,
+      `make an offer with driver:offer --ride ${id} instead`,
+    ),
   NothingToWithdraw: ([who]) => e(`${who} has nothing to withdraw`, "balance shows your credit"),
   // Same selector in RideMarket (rewards) and ArbiterPool (slash credits).
   NothingToClaim: ([who]) =>
@@ -249,6 +264,11 @@ const EXPLANATIONS: Record<string, Explain> = {
   // ------------------------------------------------------------ CoopGovernor and the timelock
   GovernorSettingOutOfBounds: ([n, v, min, max]) =>
     e(`${name32(n)} = ${v} is outside its hard bound ${min} .. ${max}`, "propose a value within the bound"),
+  ProposerHasLiveProposal: ([who, id]) =>
+    e(
+      `${who} already has proposal ${id} pending or in its vote; one account holds one live proposal`,
+      "wait until that vote is over, or cancel it while it is still pending",
+    ),
   GovernorAlreadyCastVote: ([voter]) => e(`${voter} already voted on this proposal`, "a vote cannot be changed"),
   GovernorAlreadyQueuedProposal: ([id]) => e(`proposal ${id} is already queued`, "execute it after the timelock delay"),
   GovernorDisabledDeposit: () => e("the governor takes no deposits", "send nothing to it"),

@@ -28,6 +28,7 @@ export const MARKET_PARAMETERS: Record<string, { kind: ParamKind; aliases: strin
   noShowPenalty: { kind: "fare", aliases: ["penalty"] },
   pairFareCap: { kind: "fare", aliases: ["pairCap"] },
   driverFareCap: { kind: "fare", aliases: ["driverCap"] },
+  minFare: { kind: "fare", aliases: ["minRatedFare"] },
 };
 
 export interface ParamChange {

@@ -153,6 +153,7 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       `earned ${rideAmount(r.ring.rideEarned)} (the weekly pair cap stops the rest), and got ` +
       `${usd(r.ring.revenueClaimed)} back as revenue share: net ${usd(r.ring.net)}.`,
     "",
+    ...arrivalGrieferSection(r),
     "## Gas per operation",
     "",
     `Per ride in total: ${r.gasPerRide.happyPath} gas when the rider confirms (request, accept, pickup, confirm); ` +
@@ -177,4 +178,29 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
     JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
   );
   return path.join(dir, "report.md");
+}
+
+/** The arrival griefer's section (issue 13, scenario 3): what it paid, what it got, its net. */
+function arrivalGrieferSection(r: SimResult): string[] {
+  const g = r.arrivalGriefer;
+  if (g === undefined) return [];
+  const tricks = [
+    ["instantArrival", "marks arrival at once, hoping a rider cancelling in grace pays the fee"],
+    ["lateArrival", "never comes, then front-runs the rider's no-show claim with an arrival"],
+    ["frontRunOffer", "front-runs a rider's acceptOffer with acceptRide at the maximum fare"],
+  ] as const;
+  return [
+    "## The arrival griefer",
+    "",
+    "A driver tries the three arrival tricks against simulated riders, in turn, every eighth ride.",
+    "",
+    "| trick | what it does | attempts | defeated |",
+    "| --- | --- | ---: | ---: |",
+    ...tricks.map(([k, what]) => `| ${k} | ${what} | ${g.attempts[k]} | ${g.defeated[k]} |`),
+    "",
+    `It paid ${usd(g.paid)} in no-show penalties and got ${usd(g.got)} in cancellation fees: ` +
+      `net ${usd(g.net)}, plus ${g.gas} gas for its own transactions. Its victims rated it ${(Number(g.rating.averageX100) / 100).toFixed(2)} ` +
+      `(${g.rating.count} ratings).`,
+    "",
+  ];
 }

@@ -3,11 +3,12 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { CoopGovernor, CoopToken, RideMarket, TestUSD } from "../../typechain-types";
 import { areaWithNeighbours, cellOf, cellToBytes6, routeCommitment, type LatLon } from "../geo";
 import { SimClock } from "./clock";
-import type { Rng } from "./rng";
+import { Rng } from "./rng";
 import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
 import { GasTally, gini } from "./stats";
 import type { CourtDriver } from "./disputes";
 import { parseParamChange, type RideCoopClient } from "../client";
+import { ArrivalGriefer, type ArrivalGrieferResult } from "./adversaries/arrival-griefer";
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -43,6 +44,8 @@ export interface SimOptions {
   ringRides: number;
   /** The fee (bps) the cooperative votes on halfway through. */
   proposedFeeBps: number;
+  /** An adversary tries the arrival tricks every ARRIVAL_GRIEF_EVERY rides (on by default). */
+  arrivalGriefer: boolean;
   /** Called after each ride with the number done. */
   onProgress?: (done: number) => void;
 }
@@ -105,6 +108,7 @@ export interface SimResult {
   ride: { supply: bigint; earned: bigint; cap: bigint; gini: number; holders: number };
   revenue: { toHolders: bigint; claimed: bigint; toTreasury: bigint };
   ring: { rides: number; feesPaid: bigint; rideEarned: bigint; revenueClaimed: bigint; net: bigint };
+  arrivalGriefer?: ArrivalGrieferResult;
   disputes: {
     opened: number;
     settled: number;
@@ -123,6 +127,7 @@ export interface SimResult {
 }
 
 const DAY = 24 * 3600;
+const ARRIVAL_GRIEF_EVERY = 8;
 const STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
 
 /** One month of a cooperative: many riders and drivers, a fee vote, disputes, a farming ring. */
@@ -165,6 +170,8 @@ export class Simulation {
       riders: HardhatEthersSigner[];
       ring: [HardhatEthersSigner, HardhatEthersSigner];
       keeper: HardhatEthersSigner;
+      /** The arrival griefer and the bystander driver who makes honest offers. */
+      griefer?: [HardhatEthersSigner, HardhatEthersSigner];
     },
     provider: ConstructorParameters<typeof SimClock>[0],
     startTime: number,
@@ -182,6 +189,14 @@ export class Simulation {
     const ringEvery = this.opts.ringRides > 0 ? Math.max(1, Math.floor(rides / this.opts.ringRides)) : 0;
     let ringDone = 0;
     const ring = { feesPaid: 0n, rideEarned: 0n };
+    const [grief, bystander] = this.opts.arrivalGriefer ? (this.accounts.griefer ?? []) : [];
+    const { market, tusd } = this.suite;
+    // Its own random stream: the honest riders' and drivers' draws stay those of the seed.
+    const griefer =
+      grief === undefined || bystander === undefined
+        ? undefined
+        : new ArrivalGriefer(market, this.clock, new Rng(this.opts.seed + 13), grief, bystander);
+    await griefer?.setUp(tusd);
 
     for (let i = 0; i < rides; i++) {
       this.clock.advanceTo(this.startTime + DAY + i * interval + this.rng.int(Math.max(1, Math.floor(interval / 2))));
@@ -201,12 +216,13 @@ export class Simulation {
         ring.rideEarned += r.reward;
         ringDone++;
       }
+      if (griefer && i % ARRIVAL_GRIEF_EVERY === ARRIVAL_GRIEF_EVERY - 1) await griefer.attempt(this.accounts.riders);
       this.opts.onProgress?.(i + 1);
     }
     // Let every window close, then the keeper does what is due, and everyone cashes out.
     this.clock.advance(3 * DAY);
     await this.runDue();
-    return this.finish(ringDone, ring);
+    return { ...(await this.finish(ringDone, ring)), arrivalGriefer: await griefer?.result() };
   }
 
   // ------------------------------------------------------------------ set-up
@@ -579,7 +595,8 @@ export class Simulation {
       await this.clock.send("market.distributeRevenue", () => market.connect(keeper).distributeRevenue());
     }
     // Everyone with RIDE claims it and their revenue share; everyone withdraws their credit.
-    const people = [...this.accounts.drivers, ...this.accounts.riders, ...this.accounts.ring];
+    const adversaries = this.opts.arrivalGriefer ? (this.accounts.griefer ?? []) : [];
+    const people = [...this.accounts.drivers, ...this.accounts.riders, ...this.accounts.ring, ...adversaries];
     let claimed = 0n;
     let ringRevenue = 0n;
     for (const who of people) {

@@ -50,10 +50,11 @@ describe("RideMarket: cancellations", function () {
       await expectConserved(f);
     });
 
-    it("charges the fee after the driver arrived, even within the grace period", async function () {
+    it("charges the fee once ARRIVAL_NOTICE passed after the arrival, even within the grace period", async function () {
       const { market, riders, drivers } = await loadFixture(deployMarketFixture);
       const id = await acceptedRide(market, riders[0], drivers[0]);
       await market.connect(drivers[0]).markArrived(id);
+      await time.setNextBlockTimestamp((await market.getRide(id)).stamp + (await market.ARRIVAL_NOTICE()) + 1n);
       await expect(market.connect(riders[0]).cancelRide(id))
         .to.emit(market, "RideCancelled")
         .withArgs(id, reason("rider"), riders[0].address, usd("20") - FEE, FEE);

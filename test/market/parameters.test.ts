@@ -17,6 +17,7 @@ const BOUNDS: readonly { name: string; min: bigint; max: bigint }[] = [
   { name: "noShowPenalty", min: 0n, max: usd("100") },
   { name: "pairFareCap", min: 0n, max: usd("10000") },
   { name: "driverFareCap", min: 0n, max: usd("100000") },
+  { name: "minFare", min: usd("0.1"), max: usd("50") },
 ];
 
 describe("RideMarket: parameters", function () {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
   completedRide,
@@ -6,7 +7,9 @@ import {
   deployMarketFixture,
   finalizedRide,
   RideState,
+  setParam,
   startedRide,
+  usd,
 } from "../fixtures/market";
 
 describe("RideMarket: ratings", function () {
@@ -26,7 +29,7 @@ describe("RideMarket: ratings", function () {
       await expect(market.connect(drivers[0]).rate(id, 3))
         .to.emit(market, "Rated")
         .withArgs(id, drivers[0].address, riders[0].address, 3);
-      expect(await market.averageRating(riders[0].address)).to.deep.equal([300n, 1n]);
+      expect(await market.riderRating(riders[0].address)).to.deep.equal([300n, 1n]);
     });
 
     it("reverts with AlreadyRated for a rider who rated when confirming", async function () {
@@ -110,6 +113,92 @@ describe("RideMarket: ratings", function () {
       await confirmedRide(market, riders[2], drivers[0], {}, 4);
       // (5 + 4 + 4) * 100 / 3 = 433.33 -> 433
       expect(await market.averageRating(drivers[0].address)).to.deep.equal([433n, 3n]);
+    });
+  });
+
+  // Issue 13, scenario 4: ratings that cost something.
+  describe("minFare", function () {
+    it("is 1 tUSD at deployment", async function () {
+      const { market } = await loadFixture(deployMarketFixture);
+      expect((await market.parameter(ethers.encodeBytes32String("minFare")))[0]).to.equal(usd("1"));
+    });
+
+    it("does not count a confirmation's rating below it, nor accrue RIDE", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      const id = await startedRide(market, riders[0], drivers[0], { maxFare: usd("1") - 1n });
+      const tx = market.connect(riders[0]).confirmRide(id, 5);
+      await expect(tx).not.to.emit(market, "Rated");
+      await expect(tx)
+        .to.emit(market, "RideFinalized")
+        .withArgs(id, drivers[0].address, usd("1") - 1n - 49_999n, 24_999n, 25_000n, 0n);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([0n, 0n]);
+    });
+
+    it("counts a confirmation's rating at exactly the minimum", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      const id = await startedRide(market, riders[0], drivers[0], { maxFare: usd("1") });
+      await expect(market.connect(riders[0]).confirmRide(id, 5))
+        .to.emit(market, "Rated")
+        .withArgs(id, riders[0].address, drivers[0].address, 5);
+    });
+
+    it("reverts rate with FareBelowMinimum below it", async function () {
+      const { market, governance, riders, drivers } = await loadFixture(deployMarketFixture);
+      const id = await confirmedRide(market, riders[0], drivers[0]);
+      await setParam(market, governance, "minFare", usd("21"));
+      await expect(market.connect(drivers[0]).rate(id, 5))
+        .to.be.revertedWithCustomError(market, "FareBelowMinimum")
+        .withArgs(id, usd("20"), usd("21"));
+    });
+
+    it("defeats the one-unit wash: 35 one-unit rides leave a 1.00 driver at 1.00", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[1], drivers[0], {}, 1);
+      for (let i = 0; i < 35; i++) await confirmedRide(market, riders[0], drivers[0], { maxFare: 1n }, 5);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([100n, 1n]);
+    });
+  });
+
+  describe("one counterparty, one counted rating", function () {
+    it("replaces a rater's earlier rating of the same driver instead of adding to it", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[1], drivers[0], {}, 1);
+      for (let i = 0; i < 5; i++) await confirmedRide(market, riders[0], drivers[0], {}, 5);
+      // (1 + 5) / 2, not (1 + 5 * 5) / 6
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([300n, 2n]);
+      expect(await market.ratingOf(riders[0].address, drivers[0].address, true)).to.equal(5n);
+    });
+
+    it("counts a later lower rating in place of the earlier one", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0], {}, 5);
+      await confirmedRide(market, riders[0], drivers[0], {}, 2);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([200n, 1n]);
+    });
+
+    it("replaces a driver's earlier rating of the same rider", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await market.connect(drivers[0]).rate(await confirmedRide(market, riders[0], drivers[0]), 1);
+      await market.connect(drivers[0]).rate(await confirmedRide(market, riders[0], drivers[0]), 4);
+      expect(await market.riderRating(riders[0].address)).to.deep.equal([400n, 1n]);
+      expect(await market.ratingOf(drivers[0].address, riders[0].address, false)).to.equal(4n);
+    });
+  });
+
+  describe("separate rider and driver averages", function () {
+    it("keeps 1-star ratings a driver receives as a rider out of its driver average", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0], {}, 5);
+      // drivers[0] rides with drivers[1] and is rated 1 as a rider.
+      const id = await confirmedRide(market, drivers[0], drivers[1], {}, 5);
+      await market.connect(drivers[1]).rate(id, 1);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([500n, 1n]);
+      expect(await market.riderRating(drivers[0].address)).to.deep.equal([100n, 1n]);
+    });
+
+    it("is (0, 0) for a rider never rated", async function () {
+      const { market, riders } = await loadFixture(deployMarketFixture);
+      expect(await market.riderRating(riders[0].address)).to.deep.equal([0n, 0n]);
     });
   });
 });

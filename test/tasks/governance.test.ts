@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import hre from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ProposalView } from "../../src/client/client";
 import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
@@ -36,9 +37,21 @@ describe("tasks: a fee vote", function () {
   it("gov:propose opens a proposal that gov:proposals lists as Pending", async function () {
     const id = await proposeFee();
     const list = await run<ProposalView[]>("gov:proposals");
+    const driver = (await hre.ethers.getSigners())[2].address;
     expect(list.map((p) => [p.proposalId, p.state, p.description])).to.deep.equal([
-      [id, "Pending", "Lower the cooperative fee to 3%"],
+      [id, "Pending", `Lower the cooperative fee to 3% #proposer=${driver}`],
     ]);
+  });
+
+  it("gov:propose signs the description with #proposer=: the same proposal from another account reverts", async function () {
+    const deployed = await loadFixture(driverHoldsRide);
+    await proposeFee();
+    const [p] = await run<ProposalView[]>("gov:proposals");
+    const governor = await hre.ethers.getContractAt("CoopGovernor", deployed.deployment.contracts.CoopGovernor.address);
+    const other = (await hre.ethers.getSigners())[3];
+    await expect(governor.connect(other).propose(p.targets, p.values, p.calldatas, p.description))
+      .to.be.revertedWithCustomError(governor, "GovernorRestrictedProposer")
+      .withArgs(other.address);
   });
 
   it("gov:vote, gov:queue and gov:execute set the fee to 3% through the timelock", async function () {

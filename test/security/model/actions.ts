@@ -70,6 +70,7 @@ const PARAMS: ParamName[] = [
   "noShowPenalty",
   "pairFareCap",
   "driverFareCap",
+  "minFare",
 ];
 /** Waits that straddle the design's windows: grace, no-show, pickup, confirm, ride, keeper, epoch. */
 const wait = fc.oneof(

@@ -54,6 +54,10 @@ const MIN_SHARING_SUPPLY = 10n ** 18n;
 const ARRIVED = 1;
 const RIDER_RATED = 2;
 const DRIVER_RATED = 4;
+const OFFERED = 8;
+const RIDER_WRONGED = 16;
+const DRIVER_WRONGED = 32;
+const ARRIVAL_NOTICE = 60n;
 
 export interface ModelRide {
   rider: string;
@@ -89,6 +93,7 @@ export interface Params {
   noShowPenalty: bigint;
   pairFareCap: bigint;
   driverFareCap: bigint;
+  minFare: bigint;
 }
 export type ParamName = keyof Params;
 
@@ -108,6 +113,7 @@ export function bounds(unit: bigint): Record<ParamName, [bigint, bigint]> {
     noShowPenalty: [0n, 100n * unit],
     pairFareCap: [0n, 10_000n * unit],
     driverFareCap: [0n, 100_000n * unit],
+    minFare: [unit / 10n, 50n * unit],
   };
 }
 
@@ -127,6 +133,9 @@ export interface ModelState {
   offers: Map<string, { fare: bigint; expiresAt: number }>;
   rewards: Map<string, { accrued: bigint; epoch: number; epochFare: bigint }>;
   pairEpochs: Map<string, { epoch: number; fare: bigint }>;
+  /** Ratings received as a rider; the latest rating per (rater, ratee, as driver). */
+  riderRatings: Map<string, { sum: number; count: number }>;
+  lastRatings: Map<string, number>;
   totalOwed: bigint;
   holdersPending: bigint;
   treasuryPending: bigint;
@@ -360,7 +369,14 @@ export function cancelRide(s: ModelState, id: number, sender: string): void {
     return;
   }
   if (ride.state !== State.Accepted) fail("RideWrongState");
-  const free = (ride.flags & ARRIVED) === 0 && BigInt(s.now) <= BigInt(ride.stamp) + s.params.gracePeriod;
+  // Free within the grace period; after an arrival only until ARRIVAL_NOTICE after it.
+  let freeUntil = BigInt(ride.stamp) + s.params.gracePeriod;
+  if ((ride.flags & ARRIVED) !== 0) {
+    const acceptedAt = BigInt(ride.stamp - ride.minRating);
+    freeUntil = min(acceptedAt + s.params.gracePeriod, BigInt(ride.stamp) + ARRIVAL_NOTICE);
+  }
+  const free = BigInt(s.now) <= freeUntil;
+  if (!free) ride.flags |= DRIVER_WRONGED;
   cancelAccepted(s, id, ride, free ? 0n : s.params.cancellationFee);
 }
 
@@ -410,6 +426,7 @@ function match(s: ModelState, id: number, ride: ModelRide, driver: string, fare:
 
 export function acceptRide(s: ModelState, id: number, driver: string, fare: bigint): void {
   const ride = openRequest(s, id);
+  if ((ride.flags & OFFERED) !== 0) fail("RideHasOffers");
   if (fare !== ride.fare) fail("FareMismatch");
   match(s, id, ride, driver, ride.fare);
 }
@@ -421,6 +438,7 @@ export function makeOffer(s: ModelState, id: number, driver: string, fare: bigin
   if (fare >= ride.fare) fail("FareTooLarge");
   if (expiresAt <= s.now || expiresAt > ride.stamp) fail("InvalidExpiry");
   s.offers.set(`${id}:${driver}`, { fare, expiresAt });
+  ride.flags |= OFFERED;
 }
 
 export function acceptOffer(s: ModelState, id: number, sender: string, driver: string, fare: bigint): void {
@@ -439,7 +457,9 @@ export function acceptOffer(s: ModelState, id: number, sender: string, driver: s
 export function markArrived(s: ModelState, id: number, sender: string): void {
   const ride = driverInState(s, id, State.Accepted, sender);
   if ((ride.flags & ARRIVED) !== 0) fail("AlreadyArrived");
+  if (BigInt(s.now) > BigInt(ride.stamp) + s.params.pickupWindow) fail("WindowPassed");
   ride.flags |= ARRIVED;
+  ride.minRating = s.now - ride.stamp;
   ride.stamp = s.now;
 }
 
@@ -487,11 +507,9 @@ export function split(fare: bigint, feeBps: bigint, holdersShareBps: bigint) {
 }
 
 function finalize(s: ModelState, id: number, ride: ModelRide, rating: number, confirmed: boolean): void {
+  const counts = ride.fare >= s.params.minFare;
+  if (rating !== 0 && counts) rateDriver(s, ride.rider, ride.driver, rating);
   const acc = account(s, ride.driver);
-  if (rating !== 0) {
-    acc.ratingSum += rating;
-    acc.ratingCount += 1;
-  }
   if (acc.activeRide === id) acc.activeRide = 0;
   acc.openRides -= 1;
   ride.state = State.Finalized;
@@ -499,7 +517,7 @@ function finalize(s: ModelState, id: number, ride: ModelRide, rating: number, co
   s.holdersPending += parts.holders;
   s.treasuryPending += parts.treasury;
   credit(s, ride.driver, parts.driver);
-  if (confirmed) accrueReward(s, ride.rider, ride.driver, ride.fare);
+  if (confirmed && counts) accrueReward(s, ride.rider, ride.driver, ride.fare);
 }
 
 function checkRating(rating: number): void {
@@ -533,6 +551,7 @@ export function cancelDriverNoShow(s: ModelState, id: number, sender: string): v
   const acc = account(s, ride.driver);
   const penalty = min(s.params.noShowPenalty, acc.stake);
   acc.stake -= penalty;
+  ride.flags |= RIDER_WRONGED;
   endRide(s, id, ride, State.Cancelled);
   credit(s, ride.rider, ride.fare + penalty);
 }
@@ -541,30 +560,54 @@ export function cancelRiderNoShow(s: ModelState, id: number, sender: string): vo
   const ride = inState(s, id, State.Accepted);
   if ((ride.flags & ARRIVED) === 0) fail("NotArrived");
   partyDeadline(s, sender, ride.driver, BigInt(ride.stamp) + s.params.noShowWindow);
+  ride.flags |= DRIVER_WRONGED;
   cancelAccepted(s, id, ride, s.params.cancellationFee);
 }
 
 export function reclaimAbandoned(s: ModelState, id: number): void {
   const ride = inState(s, id, State.Started);
   if (BigInt(s.now) <= BigInt(ride.stamp) + s.params.rideWindow) fail("WindowNotPassed");
+  ride.flags |= RIDER_WRONGED;
   endRide(s, id, ride, State.Cancelled);
   credit(s, ride.rider, ride.fare);
 }
 
 export function rate(s: ModelState, id: number, rater: string, rating: number): void {
   const ride = known(s, id);
-  if (ride.state !== State.Finalized) fail("RideWrongState");
+  if (ride.state !== State.Finalized && ride.state !== State.Cancelled) fail("RideWrongState");
   checkRating(rating);
-  let ratee: string;
-  let flag: number;
-  if (rater === ride.rider) [ratee, flag] = [ride.driver, RIDER_RATED];
-  else if (rater === ride.driver) [ratee, flag] = [ride.rider, DRIVER_RATED];
-  else return fail("NotParty");
+  const riderRates = rater === ride.rider;
+  if (!riderRates && rater !== ride.driver) fail("NotParty");
+  if (ride.state === State.Cancelled && (ride.flags & (riderRates ? RIDER_WRONGED : DRIVER_WRONGED)) === 0) {
+    fail("NotWronged");
+  }
+  const flag = riderRates ? RIDER_RATED : DRIVER_RATED;
   if ((ride.flags & flag) !== 0) fail("AlreadyRated");
+  if (ride.fare < s.params.minFare) fail("FareBelowMinimum");
   ride.flags |= flag;
-  const acc = account(s, ratee);
-  acc.ratingSum += rating;
-  acc.ratingCount += 1;
+  if (riderRates) rateDriver(s, ride.rider, ride.driver, rating);
+  else rateRider(s, ride.driver, ride.rider, rating);
+}
+
+/** Only a rater's latest rating of a ratee counts; returns the one it replaces (0 = none). */
+function swapRating(s: ModelState, rater: string, ratee: string, asDriver: boolean, rating: number): number {
+  const key = `${rater}:${ratee}:${asDriver}`;
+  const previous = s.lastRatings.get(key) ?? 0;
+  s.lastRatings.set(key, rating);
+  return previous;
+}
+
+function rateDriver(s: ModelState, rater: string, driver: string, rating: number): void {
+  const previous = swapRating(s, rater, driver, true, rating);
+  const acc = account(s, driver);
+  acc.ratingSum += rating - previous;
+  if (previous === 0) acc.ratingCount += 1;
+}
+
+function rateRider(s: ModelState, rater: string, rider: string, rating: number): void {
+  const previous = swapRating(s, rater, rider, false, rating);
+  const tally = s.riderRatings.get(rider) ?? { sum: 0, count: 0 };
+  s.riderRatings.set(rider, { sum: tally.sum + rating - previous, count: tally.count + (previous === 0 ? 1 : 0) });
 }
 
 // ------------------------------------------------------------------ disputes (court)

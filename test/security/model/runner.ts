@@ -60,6 +60,7 @@ export async function initialModel(w: World): Promise<ModelState> {
       noShowPenalty: amounts.noShowPenalty,
       pairFareCap: caps.pairFareCap,
       driverFareCap: caps.driverFareCap,
+      minFare: (await w.market.parameter(encodeBytes32String("minFare")))[0],
     },
     nextRideId: 1,
     rides: new Map(),
@@ -68,6 +69,8 @@ export async function initialModel(w: World): Promise<ModelState> {
     offers: new Map(),
     rewards: new Map(),
     pairEpochs: new Map(),
+    riderRatings: new Map(),
+    lastRatings: new Map(),
     totalOwed: (await w.market.totals()).owed,
     holdersPending: 0n,
     treasuryPending: 0n,
@@ -675,6 +678,12 @@ export class Runner {
         ],
         `${where}: account ${a.address}`,
       ).to.deep.equal([m.stake, m.activeRide, m.ratingSum, m.ratingCount, m.openRides, m.registered]);
+      const tally = s.riderRatings.get(a.address) ?? { sum: 0, count: 0 };
+      const [riderAverage, riderCount] = await market.riderRating(a.address);
+      expect([riderAverage, Number(riderCount)], `${where}: rider rating of ${a.address}`).to.deep.equal([
+        tally.count === 0 ? 0n : (BigInt(tally.sum) * 100n) / BigInt(tally.count),
+        tally.count,
+      ]);
       expect((await market.rewardsOf(a.address)).accrued, `${where}: accrued of ${a.address}`).to.equal(
         s.rewards.get(a.address)?.accrued ?? 0n,
       );
