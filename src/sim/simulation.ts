@@ -487,9 +487,6 @@ export class Simulation {
         await this.clock.send("market.claimRewards", () => market.connect(d).claimRewards());
       }
     }
-    if ((await market.totals()).holdersPending > 0n) {
-      await this.clock.send("market.distributeRevenue", () => market.connect(this.accounts.keeper).distributeRevenue());
-    }
   }
 
   // ------------------------------------------------------------------ the fee vote
@@ -573,9 +570,6 @@ export class Simulation {
   private async finish(ringRides: number, ring: { feesPaid: bigint; rideEarned: bigint }): Promise<SimResult> {
     const { market, token, tusd } = this.suite;
     const keeper = this.accounts.keeper;
-    if ((await market.totals()).holdersPending > 0n) {
-      await this.clock.send("market.distributeRevenue", () => market.connect(keeper).distributeRevenue());
-    }
     // Everyone with RIDE claims it and their revenue share; everyone withdraws their credit.
     const people = [...this.accounts.drivers, ...this.accounts.riders, ...this.accounts.ring];
     let claimed = 0n;
@@ -601,7 +595,7 @@ export class Simulation {
     // equals the stakes, credits and pending fees of everyone (no ride is still open).
     const totals = await market.totals();
     const marketBalance = await tusd.balanceOf(await market.getAddress());
-    let owedBySum = totals.holdersPending + totals.treasuryPending;
+    let owedBySum = totals.treasuryPending;
     const everyone = [...people, keeper];
     for (const who of everyone) {
       owedBySum += (await market.getAccount(who.address)).stake + (await market.creditOf(who.address));
