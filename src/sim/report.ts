@@ -144,6 +144,17 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       `earned ${rideAmount(r.ring.rideEarned)} (the weekly pair cap stops the rest), and got ` +
       `${usd(r.ring.revenueClaimed)} back as revenue share: net ${usd(r.ring.net)}.`,
     "",
+    "## Adversaries",
+    "",
+    "Each adversary is switched on by its flag (all on by default). RIDE it keeps is valued at what it can fetch: " +
+      "its share of the treasury plus a year of holders' revenue at this run's honest fee flow, diluted by a year " +
+      "of RIDE issued at this run's rate.",
+    "",
+    "| adversary | paid | got | net |",
+    "| --- | ---: | ---: | ---: |",
+    ...r.adversaries.map((a) => `| ${a.title} | ${usd(a.paid)} | ${usd(a.got)} | ${usd(a.net)} |`),
+    "",
+    ...r.adversaries.flatMap((a) => [`### ${a.title}`, "", ...a.lines, ""]),
     "## Gas per operation",
     "",
     `Per ride in total: ${r.gasPerRide.happyPath} gas when the rider confirms (request, accept, pickup, confirm); ` +

@@ -8,6 +8,13 @@ import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
 import { GasTally, gini } from "./stats";
 import type { CourtDriver } from "./disputes";
 import { parseParamChange, type RideCoopClient } from "../client";
+import type { Adversary, AdversaryContext, AdversaryReport } from "./adversaries";
+
+/** An adversary with the signers the script made for its roles. */
+export interface AdversarySlot {
+  adversary: Adversary;
+  signers: Record<string, HardhatEthersSigner[]>;
+}
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -118,6 +125,8 @@ export interface SimResult {
   gasPerRide: { happyPath: number; silentRider: number };
   conservation: { marketBalance: bigint; owedByLedger: bigint; owedBySum: bigint; difference: bigint };
   simulatedDays: number;
+  /** One entry per adversary switched on: what it paid, got and its net (tUSD units). */
+  adversaries: AdversaryReport[];
 }
 
 const DAY = 24 * 3600;
@@ -166,13 +175,32 @@ export class Simulation {
     },
     provider: ConstructorParameters<typeof SimClock>[0],
     startTime: number,
+    private readonly adversaries: AdversarySlot[] = [],
+    private readonly deploy: <T>(name: string, args: unknown[]) => Promise<T> = () =>
+      Promise.reject(new Error("no deployer given to the simulation")),
   ) {
     this.clock = new SimClock(provider, startTime, this.gas);
     this.startTime = startTime;
   }
 
+  private adversaryContext(): AdversaryContext {
+    return {
+      suite: this.suite,
+      clock: this.clock,
+      keeper: this.accounts.keeper,
+      honest: this.accounts.drivers,
+      elapsed: () => this.clock.now - this.startTime,
+      honestRevenue: async () =>
+        (this.fees * BigInt((await this.suite.market.parameters())[0].holdersShareBps)) / 10_000n,
+      deploy: this.deploy,
+    };
+  }
+
   async run(): Promise<SimResult> {
     await this.setUp();
+    const ctx = this.adversaryContext();
+    for (const a of this.adversaries) await a.adversary.setUp(ctx, a.signers);
+    const adversaryAt = Math.floor(this.opts.rides / 3);
     const { rides, days } = this.opts;
     const interval = (days * DAY) / rides;
     const voteAt = Math.floor(rides / 2);
@@ -192,6 +220,7 @@ export class Simulation {
           this.drivers.map((d) => d.signer),
         );
       }
+      if (i === adversaryAt) for (const a of this.adversaries) await a.adversary.act(ctx);
       await this.oneRide();
       if (ringEvery > 0 && i % ringEvery === 0 && ringDone < this.opts.ringRides) {
         const r = await this.ringRide();
@@ -204,7 +233,9 @@ export class Simulation {
     // Let every window close, then the keeper does what is due, and everyone cashes out.
     this.clock.advance(3 * DAY);
     await this.runDue();
-    return this.finish(ringDone, ring);
+    const reports: AdversaryReport[] = [];
+    for (const a of this.adversaries) reports.push(await a.adversary.report(ctx));
+    return { ...(await this.finish(ringDone, ring)), adversaries: reports };
   }
 
   // ------------------------------------------------------------------ set-up
@@ -567,7 +598,10 @@ export class Simulation {
 
   // ------------------------------------------------------------------ the end
 
-  private async finish(ringRides: number, ring: { feesPaid: bigint; rideEarned: bigint }): Promise<SimResult> {
+  private async finish(
+    ringRides: number,
+    ring: { feesPaid: bigint; rideEarned: bigint },
+  ): Promise<Omit<SimResult, "adversaries">> {
     const { market, token, tusd } = this.suite;
     const keeper = this.accounts.keeper;
     // Everyone with RIDE claims it and their revenue share; everyone withdraws their credit.

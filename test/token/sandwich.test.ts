@@ -52,10 +52,13 @@ describe("Revenue share: no batch to sandwich (issue 13, scenario 2)", function 
     const id = await completedRide(market, riders[0], drivers[2], { maxFare: usd("100") });
     await time.increase(Number(TEST_PARAMS.confirmWindow) + 1);
     // An unconfirmed ride earns no RIDE; its 2.5 tUSD holders' share is shared over the 310
-    // RIDE held plus accrued at that moment, so the borrowed 155 RIDE takes half of it, and only it.
+    // RIDE minted plus driver 1's 400 accrued, so the borrowed 155 RIDE take 155/710 of that
+    // one ride's share (the residual of SECURITY.md item 19), and nothing of what came before.
     const data = market.interface.encodeFunctionData("finalizeRide", [id]);
     const tx = sandwicher.sandwich(ride("155"), await market.getAddress(), data);
-    await expect(tx).to.emit(sandwicher, "Sandwiched").withArgs(ride("155"), usd("1.25"));
+    await expect(tx)
+      .to.emit(sandwicher, "Sandwiched")
+      .withArgs(ride("155"), (usd("2.5") * ride("155")) / ride("710"));
   });
 });
 
