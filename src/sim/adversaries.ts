@@ -74,7 +74,8 @@ export async function rideValue(ctx: AdversaryContext, ride: bigint): Promise<bi
   const weeklyRevenue = ((await ctx.honestRevenue()) * BigInt(WEEK)) / elapsed;
   const weeklyIssue = (totals.earned * BigInt(WEEK)) / elapsed;
   let value = (totals.treasuryPending * ride) / shares;
-  for (let w = 0n; w < BigInt(YEAR / WEEK); w++) value += (weeklyRevenue * ride) / (shares + weeklyIssue * w);
+  for (let w = 0n; w < BigInt(Math.floor(YEAR / WEEK)); w++)
+    value += (weeklyRevenue * ride) / (shares + weeklyIssue * w);
   return value;
 }
 

@@ -592,8 +592,13 @@ export class Simulation {
     const keeper = client.as(this.accounts.keeper);
     await this.clock.act("governor.queue", () => keeper.queue(proposalId));
     this.clock.advance(Number(await governor.proposalEta(proposalId)) - this.clock.now + 1);
-    await this.clock.act("governor.execute", () => keeper.execute(proposalId));
-    this.vote.state = STATES[Number(await governor.state(proposalId))];
+    try {
+      await this.clock.act("governor.execute", () => keeper.execute(proposalId));
+      this.vote.state = STATES[Number(await governor.state(proposalId))];
+    } catch (err: unknown) {
+      // E.g. an adversary's proposal changed the fee within PARAMETER_COOLDOWN: the vote waits.
+      this.vote.state = `Queued, refused at execution: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   // ------------------------------------------------------------------ the end
