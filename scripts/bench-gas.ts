@@ -216,7 +216,6 @@ async function measureMarket(b: Bench, out: Figures): Promise<void> {
 
     record(`market.withdraw.${round}`, await gasOf(market.connect(driver).withdraw(driver.address)));
     record(`market.claimRewards.${round}`, await gasOf(market.connect(driver).claimRewards()));
-    record(`market.distributeRevenue.${round}`, await gasOf(market.connect(other).distributeRevenue()));
     record(`token.claimRevenue.${round}`, await gasOf(b.client.token.connect(driver).claimRevenue(driver.address)));
   }
 }

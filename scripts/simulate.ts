@@ -4,6 +4,11 @@
  *   npm run simulate -- [--seed 7] [--drivers 30] [--riders 80] [--rides 400] [--days 30]
  *                       [--ring-rides 24] [--proposed-fee 3%] [--<behaviour>-rate 0.05]
  *                       [--arrival-griefer on|off]
+ *                       [--sybil on|off] [--sandwich on|off] [--farm-drivers 2] [--farm-riders 3]
+ *                       [--sweep]
+ *
+ * Adversaries (issue 13) are all on unless switched off; `--sweep` runs the same seed at three
+ * farm sizes and writes reports/simulation-<seed>/sweep.json with each adversary's net.
  *
  * Writes reports/simulation-<seed>/ (report.md, summary.json, charts) and ends with the five
  * numbers that matter.
@@ -16,6 +21,22 @@ import { Rng } from "../src/sim/rng";
 import { DEFAULT_RATES, personAddress, Simulation, type Rates, type SimOptions } from "../src/sim/simulation";
 import { headline, writeReport } from "../src/sim/report";
 import { deploySimSuite } from "../src/sim/deploy";
+import { ADVERSARIES, type AdversaryOptions } from "../src/sim/adversaries";
+import type { AdversarySlot, SimResult } from "../src/sim/simulation";
+import fs from "node:fs";
+
+/** Farm sizes (drivers x riders) the sweep runs. */
+export const SWEEP: [number, number][] = [
+  [1, 2],
+  [2, 5],
+  [4, 10],
+];
+
+export interface AdversaryArgs extends AdversaryOptions {
+  /** Adversary names switched on (all by default). */
+  on: string[];
+  sweep: boolean;
+}
 
 const WEEK = 7 * 24 * 3600;
 
@@ -36,6 +57,27 @@ function wholeNumber(flag: string, raw: string | undefined, min: number, max: nu
     throw new Error(`${flag} takes a whole number from ${min} to ${max}, not "${raw ?? ""}"`);
   }
   return n;
+}
+
+/** Takes the adversary flags out of `argv`; returns them and the rest. */
+export function parseAdversaryArgs(argv: string[]): { adversaries: AdversaryArgs; rest: string[] } {
+  const adversaries: AdversaryArgs = { on: Object.keys(ADVERSARIES), farmDrivers: 2, farmRiders: 3, sweep: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.replace(/^--/, "");
+    if (flag === "--sweep") adversaries.sweep = true;
+    else if (flag === "--farm-drivers") adversaries.farmDrivers = wholeNumber(flag, argv[++i], 1, 50);
+    else if (flag === "--farm-riders") adversaries.farmRiders = wholeNumber(flag, argv[++i], 1, 200);
+    else if (name in ADVERSARIES) {
+      const v = argv[++i];
+      if (v !== "on" && v !== "off") throw new Error(`${flag} takes on or off, not "${v ?? ""}"`);
+      adversaries.on = adversaries.on.filter((n) => n !== name);
+      if (v === "on") adversaries.on.push(name);
+    } else rest.push(flag);
+  }
+  adversaries.on.sort((a, b) => Object.keys(ADVERSARIES).indexOf(a) - Object.keys(ADVERSARIES).indexOf(b));
+  return { adversaries, rest };
 }
 
 export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
@@ -101,7 +143,35 @@ async function people(seed: number, role: string, n: number): Promise<HardhatEth
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const { adversaries, rest } = parseAdversaryArgs(process.argv.slice(2));
+  const opts = parseArgs(rest);
+  if (!adversaries.sweep) {
+    await runOnce(opts, adversaries, true);
+    return;
+  }
+  const rows: { farm: string; adversaries: { name: string; paid: string; got: string; net: string }[] }[] = [];
+  for (const [k, m] of SWEEP) {
+    await hre.network.provider.send("hardhat_reset");
+    const r = await runOnce(opts, { ...adversaries, farmDrivers: k, farmRiders: m }, false);
+    rows.push({
+      farm: `${k}x${m}`,
+      adversaries: r.adversaries.map((a) => ({
+        name: a.name,
+        paid: a.paid.toString(),
+        got: a.got.toString(),
+        net: a.net.toString(),
+      })),
+    });
+    for (const a of r.adversaries)
+      console.log(`  farm ${k}x${m} ${a.name}: paid ${a.paid} got ${a.got} net ${a.net} (tUSD units)`);
+  }
+  const dir = path.join(process.cwd(), "reports", `simulation-${opts.seed}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(rows, null, 2) + "\n");
+  console.log(`sweep: ${path.relative(process.cwd(), path.join(dir, "sweep.json"))}`);
+}
+
+async function runOnce(opts: Omit<SimOptions, "onProgress">, adv: AdversaryArgs, write: boolean): Promise<SimResult> {
   const started = Date.now();
   // A fixed start, aligned to a reward epoch: the same seed gives the same chain.
   const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
@@ -143,9 +213,12 @@ async function main(): Promise<void> {
     hre.network.provider,
     // A fixed start (the deployment takes a few wall-clock seconds): same seed, same chain.
     start + 3600,
+    await adversarySlots(opts.seed, adv),
+    async <T>(name: string, args: unknown[]) => (await hre.ethers.deployContract(name, args, keeper)) as unknown as T,
   );
   const result = await sim.run();
   bar?.stop();
+  if (!write) return result;
   const dir = path.join(process.cwd(), "reports", `simulation-${opts.seed}`);
   const report = await writeReport(result, dir);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -157,6 +230,18 @@ async function main(): Promise<void> {
   if (result.conservation.difference !== 0n || result.conservation.owedByLedger !== result.conservation.marketBalance) {
     throw new Error("money conservation failed: the market's balance and what it owes differ");
   }
+  return result;
+}
+
+async function adversarySlots(seed: number, adv: AdversaryArgs): Promise<AdversarySlot[]> {
+  const slots: AdversarySlot[] = [];
+  for (const name of adv.on) {
+    const adversary = ADVERSARIES[name](adv);
+    const signers: Record<string, HardhatEthersSigner[]> = {};
+    for (const [role, n] of Object.entries(adversary.roles)) signers[role] = await people(seed, role, n);
+    slots.push({ adversary, signers });
+  }
+  return slots;
 }
 
 if (require.main === module) {

@@ -18,6 +18,10 @@ interface ICoopToken is IERC20, IVotes {
 
     /// @notice The minter was fixed, once and for all.
     event MinterSet(address indexed minter);
+    /// @notice `amount` RIDE was accrued to `account`: not minted yet (no votes), sharing revenue from now.
+    event RewardAccrued(address indexed account, uint256 amount, uint256 pending);
+    /// @notice `amount` of `account`'s accrued RIDE was minted to it (it now votes and transfers).
+    event RewardReleased(address indexed account, uint256 amount, uint256 pending);
 
     /// @notice The one address allowed to mint (the RideMarket); zero until the deploy step sets it.
     function minter() external view returns (address);
@@ -35,4 +39,24 @@ interface ICoopToken is IERC20, IVotes {
     /// Requirements: caller is the minter; the supply stays within the cap.
     /// Emits {Transfer}, and {DelegateChanged} on the first mint to an undelegated account.
     function mint(address to, uint256 amount) external;
+
+    /// @notice Records a finalized ride in one call: accrues `reward` RIDE to `driver` (counted in
+    /// the revenue share at once, minted later by {release}), then deposits `revenue` of the
+    /// revenue token from the caller into the holders' accumulator, shared over minted and
+    /// accrued RIDE alike. Either amount may be zero.
+    /// Requirements: caller is the minter; minted plus accrued RIDE stays within the cap.
+    /// Emits {RewardAccrued} if `reward` is non-zero and {RevenueDeposited} if `revenue` is.
+    function accrue(address driver, uint256 reward, uint256 revenue) external;
+
+    /// @notice Mints `amount` of `account`'s accrued RIDE to it. Its revenue entitlement is
+    /// unchanged: accrued RIDE already earned its share. Self-delegates like {mint}.
+    /// Requirements: caller is the minter; `amount` <= `pendingOf(account)`.
+    /// Emits {RewardReleased} and {Transfer}.
+    function release(address account, uint256 amount) external;
+
+    /// @notice RIDE accrued to `account` and not minted yet.
+    function pendingOf(address account) external view returns (uint256);
+
+    /// @notice All RIDE accrued and not minted yet.
+    function totalPending() external view returns (uint256);
 }

@@ -9,6 +9,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 interface IRevenueShare {
     /// @dev A zero amount was deposited or claimed.
     error RevenueZeroAmount();
+    /// @dev Asked to release `requested` accrued RIDE of `account`, which has only `pending`.
+    error RevenuePendingInsufficient(address account, uint256 requested, uint256 pending);
     /// @dev `caller` may not sweep; only the governance authority may.
     error RevenueNotGovernance(address caller);
     /// @dev A sweep of `requested` exceeds the `available` surplus over what holders are owed.

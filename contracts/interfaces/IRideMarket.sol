@@ -120,8 +120,9 @@ interface IRideMarket {
     error InvalidRating(uint8 rating);
     error InvalidMinRating(uint256 minRating, uint256 max);
     error AmountZero();
-    error TreasuryInsufficient(uint256 requested, uint256 available);
-    error NothingToDistribute();
+    /// @dev A treasury spend above what this period still allows (`TREASURY_OUTFLOW_BPS` of the
+    /// treasury at the period's first spend, per `TREASURY_PERIOD`).
+    error TreasuryOutflowLimit(uint256 requested, uint256 allowed);
     error RideUnknown(uint256 rideId);
     error RideWrongState(uint256 rideId, RideState current, RideState expected);
     error RideExpired(uint256 rideId, uint256 expiredAt);
@@ -156,6 +157,10 @@ interface IRideMarket {
     error SplitTooLarge(uint256 rideId, uint256 riderAmount, uint256 fare);
     error ParameterUnknown(bytes32 name);
     error ParameterOutOfBounds(bytes32 name, uint256 value, uint256 min, uint256 max);
+    /// @dev One change may move a parameter by at most a quarter of its bound range (`maxStep`).
+    error ParameterChangeTooLarge(bytes32 name, uint256 oldValue, uint256 newValue, uint256 maxStep);
+    /// @dev A parameter changes at most once per `PARAMETER_COOLDOWN`; the next change from `allowedAt`.
+    error ParameterChangeTooSoon(bytes32 name, uint256 allowedAt);
     error SweepExceedsSurplus(address token, uint256 requested, uint256 available);
     error FeeOnTransferToken(uint256 sent, uint256 received);
 
@@ -207,8 +212,9 @@ interface IRideMarket {
     event Credited(address indexed account, uint256 amount, uint256 balance);
     event Withdrawn(address indexed account, address indexed to, uint256 amount);
     event RewardsClaimed(address indexed driver, uint256 amount);
-    event RevenueDistributed(address indexed to, uint256 amount);
     event TreasuryWithdrawn(address indexed to, uint256 amount);
+    /// @notice A new treasury period began: `allowance` may be spent in it.
+    event TreasuryPeriodOpened(uint256 indexed period, uint256 allowance);
     event ParameterChanged(bytes32 indexed name, uint256 oldValue, uint256 newValue);
     event CourtSet(address indexed court);
     event Swept(address indexed token, address indexed to, uint256 amount);
@@ -358,12 +364,10 @@ interface IRideMarket {
     /// Requirements: something accrued. Emits {RewardsClaimed}.
     function claimRewards() external returns (uint256 amount);
 
-    /// @notice Anyone moves the holders' pending fees into the RIDE revenue share.
-    /// Requirements: something pending. Emits {RevenueDistributed}.
-    function distributeRevenue() external returns (uint256 amount);
-
     /// @notice Governance spends `amount` of the treasury's fees.
-    /// Requirements: caller is governance; amount <= the treasury. Emits {TreasuryWithdrawn}.
+    /// Requirements: caller is governance; amount <= what this period still allows
+    /// (`TREASURY_OUTFLOW_BPS` of the treasury as it stood at the period's first spend).
+    /// Emits {TreasuryPeriodOpened} on a period's first spend, and {TreasuryWithdrawn}.
     function withdrawTreasury(address to, uint256 amount) external;
 
     /// @notice Governance recovers tokens sent here by mistake, never what the market owes.
@@ -371,7 +375,8 @@ interface IRideMarket {
     function sweep(IERC20 token, address to, uint256 amount) external;
 
     /// @notice Governance sets one parameter by name, within its hard bound.
-    /// Requirements: caller is governance; a known name; min <= value <= max.
+    /// Requirements: caller is governance; a known name; min <= value <= max; the value moves
+    /// by at most (max - min) / 4; the parameter last changed `PARAMETER_COOLDOWN` ago or more.
     /// Emits {ParameterChanged}.
     function setParameter(bytes32 name, uint256 value) external;
 
@@ -399,14 +404,16 @@ interface IRideMarket {
     /// @notice The counted rating `rater` gave `ratee` as a driver (`asDriver`) or rider; 0 = none.
     function ratingOf(address rater, address ratee, bool asDriver) external view returns (uint8);
 
-    /// @notice Next ride id; total owed; holders' and treasury's pending fees; RIDE earned.
-    function totals()
-        external
-        view
-        returns (uint256 nextRideId, uint256 owed, uint256 holdersPending, uint256 treasuryPending, uint256 earned);
+    /// @notice Next ride id; total owed; the treasury's fees; RIDE earned. (The holders' share of
+    /// each fee is deposited into RIDE's revenue share at finalization: nothing waits here.)
+    function totals() external view returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned);
 
     /// @notice A parameter's value and hard bounds.
     function parameter(bytes32 name) external view returns (uint256 value, uint256 min, uint256 max);
+
+    /// @notice When governance last changed `name` (zero: never since deployment); the next
+    /// change is allowed from this plus `PARAMETER_COOLDOWN`.
+    function parameterChangedAt(bytes32 name) external view returns (uint256);
 
     function parameters() external view returns (Params memory, Amounts memory, RewardCaps memory);
 

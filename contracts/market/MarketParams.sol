@@ -26,6 +26,12 @@ abstract contract MarketParams is Context, IRideMarket {
     bytes32 private constant _DRIVER_FARE_CAP = "driverFareCap";
     bytes32 private constant _MIN_FARE = "minFare";
 
+    /// @notice A parameter changes at most once per cooldown, and by at most a quarter of its
+    /// bound range per change: a captured vote moves the fee 3% -> 5.5% at most, not to 10%, and
+    /// every further step is another vote, another timelock and another week the holders see.
+    uint256 public constant PARAMETER_COOLDOWN = 7 days;
+    uint256 public constant MAX_CHANGE_DIVISOR = 4;
+
     /// @dev 10**decimals of the fare token: amount bounds are written in whole tokens.
     uint256 internal immutable _fareUnit;
     address private immutable _governance;
@@ -35,6 +41,8 @@ abstract contract MarketParams is Context, IRideMarket {
     RewardCaps internal _rewardCaps;
     /// @dev The smallest fare that counts toward ratings and RIDE rewards (1 tUSD at deployment).
     uint96 internal _minFare;
+    /// @dev When each parameter was last changed by governance (zero: never since deployment).
+    mapping(bytes32 name => uint256) private _changedAt;
 
     modifier onlyGovernance() {
         if (_msgSender() != _governance) revert NotGovernance(_msgSender());
@@ -68,6 +76,18 @@ abstract contract MarketParams is Context, IRideMarket {
 
     /// @inheritdoc IRideMarket
     function setParameter(bytes32 name, uint256 value) external onlyGovernance {
+        (uint256 min, uint256 max) = _bounds(name);
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+        uint256 changedAt = _changedAt[name];
+        if (changedAt != 0 && block.timestamp < changedAt + PARAMETER_COOLDOWN) {
+            revert ParameterChangeTooSoon(name, changedAt + PARAMETER_COOLDOWN);
+        }
+        uint256 old = _get(name);
+        uint256 maxStep = (max - min) / MAX_CHANGE_DIVISOR;
+        if ((value > old ? value - old : old - value) > maxStep) {
+            revert ParameterChangeTooLarge(name, old, value, maxStep);
+        }
+        _changedAt[name] = block.timestamp;
         _set(name, value);
     }
 
@@ -75,6 +95,11 @@ abstract contract MarketParams is Context, IRideMarket {
     function parameter(bytes32 name) external view returns (uint256 value, uint256 min, uint256 max) {
         (min, max) = _bounds(name);
         value = _get(name);
+    }
+
+    /// @inheritdoc IRideMarket
+    function parameterChangedAt(bytes32 name) external view returns (uint256) {
+        return _changedAt[name];
     }
 
     /// @inheritdoc IRideMarket

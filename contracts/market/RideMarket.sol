@@ -8,7 +8,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
 import {IRideMarket} from "../interfaces/IRideMarket.sol";
-import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
 import {MarketParams} from "./MarketParams.sol";
 import {Geohash} from "../libraries/Geohash.sol";
 
@@ -43,6 +42,10 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @notice An arrival ends the rider's free cancellation only this long after it is marked,
     /// so the rider can see it (shorter than the shortest no-show window, 2 minutes).
     uint256 public constant ARRIVAL_NOTICE = 1 minutes;
+    /// @notice The treasury may be spent by at most `TREASURY_OUTFLOW_BPS` of itself per period,
+    /// so that a majority, however obtained, drains it no faster than the minority can react.
+    uint256 public constant TREASURY_PERIOD = 30 days;
+    uint256 public constant TREASURY_OUTFLOW_BPS = 1_000;
 
     IERC20 private immutable _fareToken;
     ICoopToken private immutable _rideToken;
@@ -56,9 +59,11 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     uint64 private _nextRideId = 1;
     uint192 private _totalOwed;
 
-    /// @dev One slot: fees waiting for distribution to holders, and the treasury's fees.
-    uint128 private _holdersPending;
+    /// @dev One slot: the treasury's fees, what may still be spent this treasury period, and
+    /// the period (timestamp / TREASURY_PERIOD) that allowance belongs to.
     uint128 private _treasuryPending;
+    uint96 private _treasuryAllowance;
+    uint32 private _treasuryPeriod;
 
     /// @dev RIDE earned by all rides so far (claimed or not); never above the token's cap.
     uint256 private _rewardsEarned;
@@ -94,6 +99,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         _rideToken = rideToken_;
         _rideCap = rideToken_.cap();
         _initializer = _msgSender();
+        // RIDE pulls the holders' share of each fee at finalization (`accrue`); it is fixed code
+        // and pulls only from its caller, so this allowance serves that call alone.
+        fareToken_.forceApprove(address(rideToken_), type(uint256).max);
     }
 
     // ================================================================ wiring
@@ -459,25 +467,25 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (amount == 0) revert NothingToClaim(driver);
         rewards.accrued = 0;
         emit RewardsClaimed(driver, amount);
-        _rideToken.mint(driver, amount);
-    }
-
-    /// @inheritdoc IRideMarket
-    function distributeRevenue() external nonReentrant returns (uint256 amount) {
-        amount = _holdersPending;
-        if (amount == 0) revert NothingToDistribute();
-        _holdersPending = 0;
-        _totalOwed -= uint192(amount);
-        emit RevenueDistributed(address(_rideToken), amount);
-        _fareToken.forceApprove(address(_rideToken), amount);
-        IRevenueShare(address(_rideToken)).depositRevenue(amount);
+        // Accrued RIDE already shares revenue (see `_finalize`); the release mints it to vote.
+        _rideToken.release(driver, amount);
     }
 
     /// @inheritdoc IRideMarket
     function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
-        uint256 available = _treasuryPending;
-        if (amount > available) revert TreasuryInsufficient(amount, available);
-        _treasuryPending = uint128(available - amount);
+        uint256 treasury = _treasuryPending;
+        uint256 period = block.timestamp / TREASURY_PERIOD;
+        uint256 allowance = _treasuryAllowance;
+        if (period != _treasuryPeriod) {
+            // uint96 holds any tenth of a uint128 treasury of a 6-decimal token (7.9e28 units).
+            allowance = (treasury * TREASURY_OUTFLOW_BPS) / _BPS;
+            _treasuryPeriod = uint32(period);
+            emit TreasuryPeriodOpened(period, allowance);
+        }
+        if (amount > allowance) revert TreasuryOutflowLimit(amount, allowance);
+        // allowance <= treasury / 10 at its period's start, and spends only lower both together.
+        _treasuryAllowance = uint96(allowance - amount);
+        _treasuryPending = uint128(treasury - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
     }
@@ -546,9 +554,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     function totals()
         external
         view
-        returns (uint256 nextRideId, uint256 owed, uint256 holdersPending, uint256 treasuryPending, uint256 earned)
+        returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned)
     {
-        return (_nextRideId, _totalOwed, _holdersPending, _treasuryPending, _rewardsEarned);
+        return (_nextRideId, _totalOwed, _treasuryPending, _rewardsEarned);
     }
 
     /// @inheritdoc IRideMarket
@@ -648,13 +656,18 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
-        _holdersPending += uint128(holders);
         _treasuryPending += uint128(treasury);
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
         uint256 reward = confirmed && counts ? _accrueReward(ride.rider, driver, fare) : 0;
         emit RideFinalized(rideId, driver, driverAmount, holders, treasury, reward);
+        // The holders' share goes into the accumulator now, ride by ride: no batch waits for
+        // whoever holds at a chosen moment, and the reward just accrued shares it at once.
+        if (reward != 0 || holders != 0) {
+            if (holders != 0) _totalOwed -= uint192(holders);
+            _rideToken.accrue(driver, reward, holders);
+        }
     }
 
     function _accrueReward(address rider, address driver, uint256 fare) private returns (uint256 reward) {

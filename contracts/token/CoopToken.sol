@@ -51,10 +51,41 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
 
     /// @inheritdoc ICoopToken
     function mint(address to, uint256 amount) external {
-        if (_msgSender() != _minter || _minter == address(0)) revert CoopTokenNotMinter(_msgSender());
+        _checkMinter();
+        uint256 total = totalSupply() + _pendingTotal() + amount;
+        if (total > cap()) revert ERC20ExceededCap(total, cap());
         // Delegating first moves no votes; the mint then checkpoints the new votes once.
         if (delegates(to) == address(0)) _delegate(to, to);
         _mint(to, amount);
+    }
+
+    /// @inheritdoc ICoopToken
+    function accrue(address driver, uint256 reward, uint256 revenue) external nonReentrant {
+        _checkMinter();
+        if (reward != 0) {
+            uint256 total = totalSupply() + _pendingTotal() + reward;
+            if (total > cap()) revert ERC20ExceededCap(total, cap());
+            emit RewardAccrued(driver, reward, _addPending(driver, reward));
+        }
+        if (revenue != 0) _depositRevenue(revenue);
+    }
+
+    /// @inheritdoc ICoopToken
+    function release(address account, uint256 amount) external {
+        _checkMinter();
+        emit RewardReleased(account, amount, _releasePending(account, amount));
+        if (delegates(account) == address(0)) _delegate(account, account);
+        _mint(account, amount);
+    }
+
+    /// @inheritdoc ICoopToken
+    function pendingOf(address account) external view returns (uint256) {
+        return _pendingOf(account);
+    }
+
+    /// @inheritdoc ICoopToken
+    function totalPending() external view returns (uint256) {
+        return _pendingTotal();
     }
 
     /// @notice ERC-6372: votes are checkpointed by timestamp, so governance periods are in seconds.
@@ -70,6 +101,10 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
 
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
+    }
+
+    function _checkMinter() private view {
+        if (_msgSender() != _minter || _minter == address(0)) revert CoopTokenNotMinter(_msgSender());
     }
 
     function _update(

@@ -36,6 +36,9 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     uint256 private _totalDeposited;
     uint256 private _totalClaimed;
     uint256 private _waiting;
+    /// @dev RIDE accrued by the minter and not minted yet: it shares revenue like a balance.
+    mapping(address account => uint256) private _pending;
+    uint256 private _totalPending;
 
     constructor(IERC20 revenueToken_, address governance_) {
         _revenueToken = revenueToken_;
@@ -54,23 +57,7 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function depositRevenue(uint256 amount) external nonReentrant {
-        if (amount == 0) revert RevenueZeroAmount();
-        uint256 before = _revenueToken.balanceOf(address(this));
-        _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
-        // Credit what actually arrived (a fee-on-transfer token delivers less).
-        uint256 received = _revenueToken.balanceOf(address(this)) - before;
-        _totalDeposited += received;
-
-        uint256 supply = totalSupply();
-        uint256 distributed;
-        if (supply < _MIN_SHARING_SUPPLY) {
-            _waiting += received;
-        } else {
-            distributed = received + _waiting;
-            _waiting = 0;
-            _pointsPerShare += (distributed * _MAGNITUDE) / supply;
-        }
-        emit RevenueDeposited(_msgSender(), received, distributed);
+        _depositRevenue(amount);
     }
 
     /// @inheritdoc IRevenueShare
@@ -104,8 +91,60 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
         token.safeTransfer(to, amount);
     }
 
+    /// @dev Pulls `amount` from the caller and shares what arrived over minted and accrued RIDE.
+    function _depositRevenue(uint256 amount) internal {
+        if (amount == 0) revert RevenueZeroAmount();
+        uint256 before = _revenueToken.balanceOf(address(this));
+        _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
+        // Credit what actually arrived (a fee-on-transfer token delivers less).
+        uint256 received = _revenueToken.balanceOf(address(this)) - before;
+        _totalDeposited += received;
+
+        // Accrued RIDE counts: a driver who has not claimed yet earns as if it had.
+        uint256 supply = totalSupply() + _totalPending;
+        uint256 distributed;
+        if (supply < _MIN_SHARING_SUPPLY) {
+            _waiting += received;
+        } else {
+            distributed = received + _waiting;
+            _waiting = 0;
+            _pointsPerShare += (distributed * _MAGNITUDE) / supply;
+        }
+        emit RevenueDeposited(_msgSender(), received, distributed);
+    }
+
+    /// @dev Counts `amount` not-yet-minted RIDE for `account`, earning from now on.
+    function _addPending(address account, uint256 amount) internal returns (uint256 pending) {
+        pending = _pending[account] + amount;
+        _pending[account] = pending;
+        _totalPending += amount;
+        _corrections[account] -= (_pointsPerShare * amount).toInt256();
+    }
+
+    /// @dev Turns `amount` pending RIDE of `account` into balance; its points are unchanged
+    /// (the correction added here is the one the mint's `_update` subtracts again).
+    function _releasePending(address account, uint256 amount) internal returns (uint256 pending) {
+        uint256 had = _pending[account];
+        if (amount > had) revert RevenuePendingInsufficient(account, amount, had);
+        pending = had - amount;
+        _pending[account] = pending;
+        _totalPending -= amount;
+        _corrections[account] += (_pointsPerShare * amount).toInt256();
+    }
+
+    /// @dev RIDE accrued and not minted, in total.
+    function _pendingTotal() internal view returns (uint256) {
+        return _totalPending;
+    }
+
+    /// @dev RIDE accrued to `account` and not minted.
+    function _pendingOf(address account) internal view returns (uint256) {
+        return _pending[account];
+    }
+
     function _claimable(address holder) private view returns (uint256) {
-        int256 points = (_pointsPerShare * balanceOf(holder)).toInt256() + _corrections[holder];
+        uint256 shares = balanceOf(holder) + _pending[holder];
+        int256 points = (_pointsPerShare * shares).toInt256() + _corrections[holder];
         // Corrections never make an account's points negative: they only remove what was
         // accrued on tokens the account no longer holds, or add what it had before receiving.
         return uint256(points) / _MAGNITUDE - _claimed[holder];

@@ -134,7 +134,6 @@ export interface DueWork {
     | "driver-no-show"
     | "rider-no-show"
     | "abandoned"
-    | "distribute"
     | "draw"
     | "timeout-ruling"
     | "execute-ruling"
@@ -1346,12 +1345,12 @@ export class RideCoopClient {
 
   /**
    * Work a deadline has made due, found from events: expired requests, rides past the
-   * confirmation window, no-shows past the keeper delay, abandoned rides, pending holder fees,
+   * confirmation window, no-shows past the keeper delay, abandoned rides,
    * and the disputes' draws, silent panels and executable rulings (court events).
    */
   async dueWork(): Promise<DueWork[]> {
     const m = this.market;
-    const [requested, ended, [params], now, keeperDelay, totals] = await Promise.all([
+    const [requested, ended, [params], now, keeperDelay] = await Promise.all([
       this.events(m.filters.RideRequested(), m),
       Promise.all([
         this.events(m.filters.RideCancelled(), m),
@@ -1361,7 +1360,6 @@ export class RideCoopClient {
       m.parameters(),
       this.now(),
       m.KEEPER_DELAY(),
-      m.totals(),
     ]);
     const closed = new Set(ended.flat().map((l) => l.args.rideId));
     const open = requested.map((l) => l.args.rideId).filter((id) => !closed.has(id));
@@ -1383,7 +1381,6 @@ export class RideCoopClient {
         add("rider-no-show", s + params.noShowWindow + keeperDelay, () => m.cancelRiderNoShow(rideId));
       }
     }
-    if (totals.holdersPending > 0n) work.push({ kind: "distribute", dueSince: now, run: () => m.distributeRevenue() });
     work.push(...(await this.dueDisputeWork()));
     return work;
   }

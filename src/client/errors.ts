@@ -114,10 +114,11 @@ const EXPLANATIONS: Record<string, Explain> = {
       "ask for at most 5 stars, like 4.5",
     ),
   AmountZero: () => e("the amount is zero", "give an amount above zero"),
-  TreasuryInsufficient: ([req, avail], c) =>
-    e(`the treasury holds ${c.fare(avail)}, ${c.fare(req)} was asked`, "propose a withdrawal of at most the treasury"),
-  NothingToDistribute: () =>
-    e("no holders' fee share is waiting to be distributed", "nothing to do; fees accrue as rides are paid"),
+  TreasuryOutflowLimit: ([req, allowed], c) =>
+    e(
+      `this treasury period still allows ${c.fare(allowed)} of spending, ${c.fare(req)} was asked`,
+      "propose at most a tenth of the treasury per 30-day period (TREASURY_OUTFLOW_BPS), or wait for the next period",
+    ),
   RideUnknown: ([id]) => e(`there is no ride ${id}`, "check the ride id (rider:offers, driver:requests, ride:show)"),
   RideWrongState: ([id, cur, exp]) =>
     e(`ride ${id} is ${state(cur)}, expected ${state(exp)}`, `run ride:show --ride ${id} to see what can be done next`),
@@ -206,6 +207,16 @@ const EXPLANATIONS: Record<string, Explain> = {
   ParameterUnknown: ([n]) => e(`there is no parameter "${name32(n)}"`, "gov:params lists the parameters"),
   ParameterOutOfBounds: ([n, v, min, max]) =>
     e(`${name32(n)} = ${v} is outside its hard bound ${min} .. ${max}`, "propose a value within the bound"),
+  ParameterChangeTooLarge: ([n, old, v, step]) =>
+    e(
+      `${name32(n)} would move from ${old} to ${v}, more than one change may (${step})`,
+      "propose a step of at most a quarter of the bound range; later votes can take further steps",
+    ),
+  ParameterChangeTooSoon: ([n, at]) =>
+    e(
+      `${name32(n)} changed less than PARAMETER_COOLDOWN ago; the next change is allowed from ${new Date(Number(at) * 1000).toISOString()}`,
+      "execute the proposal after that time, or change one parameter once per proposal",
+    ),
   SweepExceedsSurplus: ([token, req, avail]) =>
     e(`a sweep of ${req} of ${token} exceeds the surplus ${avail}`, "sweep at most the surplus"),
   FeeOnTransferToken: ([sent, received]) =>
@@ -218,7 +229,10 @@ const EXPLANATIONS: Record<string, Explain> = {
   CoopTokenNotInitializer: ([c]) => e(`${c} did not deploy RIDE`, "the minter is set once by the deploy task"),
   CoopTokenMinterAlreadySet: ([m]) => e(`the RIDE minter is already ${m}`, "it never changes; nothing to do"),
   CoopTokenInvalidMinter: ([m]) => e(`${m} cannot be the minter (not a contract)`, "pass the market's address"),
-  RevenueZeroAmount: () => e("no revenue to deposit or claim", "wait for fees to be distributed to holders"),
+  RevenueZeroAmount: () =>
+    e("no revenue to deposit or claim", "wait for rides to be finalized; each pays holders at once"),
+  RevenuePendingInsufficient: ([who, req, pending]) =>
+    e(`${who} has ${pending} RIDE accrued, ${req} was to be released`, "release at most the accrued RIDE"),
   RevenueNotGovernance: ([c]) => e(`${c} is not the governance timelock`, "sweeps pass by a vote"),
   RevenueSweepExceedsSurplus: ([token, req, avail]) =>
     e(`a sweep of ${req} of ${token} exceeds the surplus ${avail}`, "sweep at most the surplus"),

@@ -153,6 +153,20 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       `earned ${rideAmount(r.ring.rideEarned)} (the weekly pair cap stops the rest), and got ` +
       `${usd(r.ring.revenueClaimed)} back as revenue share: net ${usd(r.ring.net)}.`,
     "",
+    "## Adversaries",
+    "",
+    "Each adversary is switched on by its flag (all on by default). RIDE it keeps is valued at what it can fetch: " +
+      "its share of the treasury plus a year of holders' revenue at this run's honest fee flow, diluted by a year " +
+      "of RIDE issued at this run's rate.",
+    "",
+    "| adversary | paid | got | net |",
+    "| --- | ---: | ---: | ---: |",
+    ...r.adversaries.map((a) => `| ${a.title} | ${usd(a.paid)} | ${usd(a.got)} | ${usd(a.net)} |`),
+    ...(r.arrivalGriefer === undefined
+      ? []
+      : [`| Arrival griefer | ${usd(r.arrivalGriefer.paid)} | ${usd(r.arrivalGriefer.got)} | ${usd(r.arrivalGriefer.net)} |`]),
+    "",
+    ...r.adversaries.flatMap((a) => [`### ${a.title}`, "", ...a.lines, ""]),
     ...arrivalGrieferSection(r),
     "## Gas per operation",
     "",
@@ -190,7 +204,7 @@ function arrivalGrieferSection(r: SimResult): string[] {
     ["frontRunOffer", "front-runs a rider's acceptOffer with acceptRide at the maximum fare"],
   ] as const;
   return [
-    "## The arrival griefer",
+    "### Arrival griefer",
     "",
     "A driver tries the three arrival tricks against simulated riders, in turn, every eighth ride.",
     "",

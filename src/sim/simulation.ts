@@ -9,6 +9,13 @@ import { GasTally, gini } from "./stats";
 import type { CourtDriver } from "./disputes";
 import { parseParamChange, type RideCoopClient } from "../client";
 import { ArrivalGriefer, type ArrivalGrieferResult } from "./adversaries/arrival-griefer";
+import type { Adversary, AdversaryContext, AdversaryReport } from "./adversaries";
+
+/** An adversary with the signers the script made for its roles. */
+export interface AdversarySlot {
+  adversary: Adversary;
+  signers: Record<string, HardhatEthersSigner[]>;
+}
 
 /** How often each behaviour happens, per matched ride. */
 export interface Rates {
@@ -124,6 +131,8 @@ export interface SimResult {
   gasPerRide: { happyPath: number; silentRider: number };
   conservation: { marketBalance: bigint; owedByLedger: bigint; owedBySum: bigint; difference: bigint };
   simulatedDays: number;
+  /** One entry per adversary switched on: what it paid, got and its net (tUSD units). */
+  adversaries: AdversaryReport[];
 }
 
 const DAY = 24 * 3600;
@@ -175,13 +184,32 @@ export class Simulation {
     },
     provider: ConstructorParameters<typeof SimClock>[0],
     startTime: number,
+    private readonly adversaries: AdversarySlot[] = [],
+    private readonly deploy: <T>(name: string, args: unknown[]) => Promise<T> = () =>
+      Promise.reject(new Error("no deployer given to the simulation")),
   ) {
     this.clock = new SimClock(provider, startTime, this.gas);
     this.startTime = startTime;
   }
 
+  private adversaryContext(): AdversaryContext {
+    return {
+      suite: this.suite,
+      clock: this.clock,
+      keeper: this.accounts.keeper,
+      honest: this.accounts.drivers,
+      elapsed: () => this.clock.now - this.startTime,
+      honestRevenue: async () =>
+        (this.fees * BigInt((await this.suite.market.parameters())[0].holdersShareBps)) / 10_000n,
+      deploy: this.deploy,
+    };
+  }
+
   async run(): Promise<SimResult> {
     await this.setUp();
+    const ctx = this.adversaryContext();
+    for (const a of this.adversaries) await a.adversary.setUp(ctx, a.signers);
+    const adversaryAt = Math.floor(this.opts.rides / 3);
     const { rides, days } = this.opts;
     const interval = (days * DAY) / rides;
     const voteAt = Math.floor(rides / 2);
@@ -209,6 +237,7 @@ export class Simulation {
           this.drivers.map((d) => d.signer),
         );
       }
+      if (i === adversaryAt) for (const a of this.adversaries) await a.adversary.act(ctx);
       await this.oneRide();
       if (ringEvery > 0 && i % ringEvery === 0 && ringDone < this.opts.ringRides) {
         const r = await this.ringRide();
@@ -222,7 +251,10 @@ export class Simulation {
     // Let every window close, then the keeper does what is due, and everyone cashes out.
     this.clock.advance(3 * DAY);
     await this.runDue();
-    return { ...(await this.finish(ringDone, ring)), arrivalGriefer: await griefer?.result() };
+    const reports: AdversaryReport[] = [];
+    for (const a of this.adversaries) reports.push(await a.adversary.report(ctx));
+    const arrivalGriefer = await griefer?.result();
+    return { ...(await this.finish(ringDone, ring)), adversaries: reports, arrivalGriefer };
   }
 
   // ------------------------------------------------------------------ set-up
@@ -505,9 +537,6 @@ export class Simulation {
         await this.clock.send("market.claimRewards", () => market.connect(d).claimRewards());
       }
     }
-    if ((await market.totals()).holdersPending > 0n) {
-      await this.clock.send("market.distributeRevenue", () => market.connect(this.accounts.keeper).distributeRevenue());
-    }
   }
 
   // ------------------------------------------------------------------ the fee vote
@@ -582,18 +611,23 @@ export class Simulation {
     const keeper = client.as(this.accounts.keeper);
     await this.clock.act("governor.queue", () => keeper.queue(proposalId));
     this.clock.advance(Number(await governor.proposalEta(proposalId)) - this.clock.now + 1);
-    await this.clock.act("governor.execute", () => keeper.execute(proposalId));
-    this.vote.state = STATES[Number(await governor.state(proposalId))];
+    try {
+      await this.clock.act("governor.execute", () => keeper.execute(proposalId));
+      this.vote.state = STATES[Number(await governor.state(proposalId))];
+    } catch (err: unknown) {
+      // E.g. an adversary's proposal changed the fee within PARAMETER_COOLDOWN: the vote waits.
+      this.vote.state = `Queued, refused at execution: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   // ------------------------------------------------------------------ the end
 
-  private async finish(ringRides: number, ring: { feesPaid: bigint; rideEarned: bigint }): Promise<SimResult> {
+  private async finish(
+    ringRides: number,
+    ring: { feesPaid: bigint; rideEarned: bigint },
+  ): Promise<Omit<SimResult, "adversaries">> {
     const { market, token, tusd } = this.suite;
     const keeper = this.accounts.keeper;
-    if ((await market.totals()).holdersPending > 0n) {
-      await this.clock.send("market.distributeRevenue", () => market.connect(keeper).distributeRevenue());
-    }
     // Everyone with RIDE claims it and their revenue share; everyone withdraws their credit.
     const adversaries = this.opts.arrivalGriefer ? (this.accounts.griefer ?? []) : [];
     const people = [...this.accounts.drivers, ...this.accounts.riders, ...this.accounts.ring, ...adversaries];
@@ -620,7 +654,7 @@ export class Simulation {
     // equals the stakes, credits and pending fees of everyone (no ride is still open).
     const totals = await market.totals();
     const marketBalance = await tusd.balanceOf(await market.getAddress());
-    let owedBySum = totals.holdersPending + totals.treasuryPending;
+    let owedBySum = totals.treasuryPending;
     const everyone = [...people, keeper];
     for (const who of everyone) {
       owedBySum += (await market.getAccount(who.address)).stake + (await market.creditOf(who.address));

@@ -129,7 +129,6 @@ describe("ArbiterPool", function () {
   describe("harvestRevenue", function () {
     it("sends the staked RIDE's fee share to the treasury", async function () {
       const fx = await loadFixture(deployDisputesFixture);
-      await fx.market.distributeRevenue();
       const share = await fx.token.claimableRevenue(await fx.pool.getAddress());
       expect(share).to.be.greaterThan(0n);
       const tx = fx.pool.connect(fx.others[0]).harvestRevenue();

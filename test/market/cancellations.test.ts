@@ -5,9 +5,9 @@ import {
   deployMarketFixture,
   expectConserved,
   fund,
-  param,
   reason,
   RideState,
+  setParam,
   startedRide,
   TEST_AMOUNTS,
   TEST_PARAMS,
@@ -121,7 +121,7 @@ describe("RideMarket: cancellations", function () {
       const driver = others[0];
       await fund(tusd, market, driver, usd("100"));
       await market.connect(driver).registerDriver(usd("50"));
-      await market.connect(governance).setParameter(param("noShowPenalty"), usd("100"));
+      await setParam(market, governance, "noShowPenalty", usd("100"));
       const id = await acceptedRide(market, riders[0], driver);
       await time.increase(PICKUP + 1n);
       await expect(market.connect(riders[0]).cancelDriverNoShow(id))

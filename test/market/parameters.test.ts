@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployMarketFixture, param, ride, TEST_PARAMS, usd } from "../fixtures/market";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployMarketFixture, param, ride, setParam, TEST_PARAMS, usd } from "../fixtures/market";
 
 /** Every governed parameter and its hard bound, as MarketParams writes them. */
 const BOUNDS: readonly { name: string; min: bigint; max: bigint }[] = [
@@ -23,16 +23,12 @@ const BOUNDS: readonly { name: string; min: bigint; max: bigint }[] = [
 describe("RideMarket: parameters", function () {
   describe("setParameter", function () {
     for (const { name, min, max } of BOUNDS) {
-      it(`accepts ${name} at its min ${min} and its max ${max}`, async function () {
+      // One change moves a quarter of the range at most, once per cooldown: steps reach the bounds.
+      it(`accepts ${name} at its min ${min} and its max ${max}, in steps`, async function () {
         const { market, governance } = await loadFixture(deployMarketFixture);
-        const [old] = await market.parameter(param(name));
-        await expect(market.connect(governance).setParameter(param(name), min))
-          .to.emit(market, "ParameterChanged")
-          .withArgs(param(name), old, min);
+        await setParam(market, governance, name, min);
         expect(await market.parameter(param(name))).to.deep.equal([min, min, max]);
-        await expect(market.connect(governance).setParameter(param(name), max))
-          .to.emit(market, "ParameterChanged")
-          .withArgs(param(name), min, max);
+        await setParam(market, governance, name, max);
         expect(await market.parameter(param(name))).to.deep.equal([max, min, max]);
       });
 
@@ -75,6 +71,64 @@ describe("RideMarket: parameters", function () {
           .to.be.revertedWithCustomError(market, "NotGovernance")
           .withArgs(caller.address);
       }
+    });
+  });
+
+  describe("bounded change per vote (issue 13)", function () {
+    it("moves feeBps by a full step, a quarter of its range, with ParameterChanged", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await expect(market.connect(governance).setParameter(param("feeBps"), 750))
+        .to.emit(market, "ParameterChanged")
+        .withArgs(param("feeBps"), 500, 750);
+    });
+
+    it("refuses feeBps 5% -> 10% in one change with ParameterChangeTooLarge", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await expect(market.connect(governance).setParameter(param("feeBps"), 1_000))
+        .to.be.revertedWithCustomError(market, "ParameterChangeTooLarge")
+        .withArgs(param("feeBps"), 500, 1_000, 250);
+    });
+
+    it("refuses a step down past a quarter of the range with ParameterChangeTooLarge", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await expect(market.connect(governance).setParameter(param("holdersShareBps"), 2_499))
+        .to.be.revertedWithCustomError(market, "ParameterChangeTooLarge")
+        .withArgs(param("holdersShareBps"), 5_000, 2_499, 2_500);
+    });
+
+    it("records when a parameter changed", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      expect(await market.parameterChangedAt(param("feeBps"))).to.equal(0n);
+      await market.connect(governance).setParameter(param("feeBps"), 600);
+      expect(await market.parameterChangedAt(param("feeBps"))).to.equal(BigInt(await time.latest()));
+    });
+
+    it("refuses a second change within PARAMETER_COOLDOWN with ParameterChangeTooSoon", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await market.connect(governance).setParameter(param("feeBps"), 600);
+      const allowedAt = BigInt(await time.latest()) + (await market.PARAMETER_COOLDOWN());
+      await time.setNextBlockTimestamp(allowedAt - 1n);
+      await expect(market.connect(governance).setParameter(param("feeBps"), 700))
+        .to.be.revertedWithCustomError(market, "ParameterChangeTooSoon")
+        .withArgs(param("feeBps"), allowedAt);
+    });
+
+    it("accepts the next change once the cooldown passed", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await market.connect(governance).setParameter(param("feeBps"), 600);
+      const allowedAt = BigInt(await time.latest()) + (await market.PARAMETER_COOLDOWN());
+      await time.setNextBlockTimestamp(allowedAt);
+      await expect(market.connect(governance).setParameter(param("feeBps"), 700))
+        .to.emit(market, "ParameterChanged")
+        .withArgs(param("feeBps"), 600, 700);
+    });
+
+    it("keeps each parameter's cooldown its own", async function () {
+      const { market, governance } = await loadFixture(deployMarketFixture);
+      await market.connect(governance).setParameter(param("feeBps"), 600);
+      await expect(market.connect(governance).setParameter(param("holdersShareBps"), 6_000))
+        .to.emit(market, "ParameterChanged")
+        .withArgs(param("holdersShareBps"), 5_000, 6_000);
     });
   });
 

@@ -7,6 +7,7 @@ import {
   expectConserved,
   finalizedRide,
   requestRide,
+  ride,
   setParam,
   startedRide,
   TEST_PARAMS,
@@ -30,7 +31,7 @@ describe("RideMarket: payment", function () {
         const driver = fare - fee;
         it(`splits a fare of ${fare} units at ${feeBps} bps into ${driver} + ${holders} + ${treasury}`, async function () {
           const f = await loadFixture(deployMarketFixture);
-          const { market, governance, riders, drivers } = f;
+          const { market, token, governance, riders, drivers } = f;
           await setParam(market, governance, "feeBps", feeBps);
           const id = await startedRide(market, riders[0], drivers[0], { maxFare: fare });
           await expect(market.connect(riders[0]).confirmRide(id, 5))
@@ -45,40 +46,43 @@ describe("RideMarket: payment", function () {
             );
           expect(driver + holders + treasury).to.equal(fare);
           expect(await market.creditOf(drivers[0].address)).to.equal(driver);
-          const totals = await market.totals();
-          expect([totals.holdersPending, totals.treasuryPending]).to.deep.equal([holders, treasury]);
+          // The holders' part went into RIDE's revenue share in the same transaction.
+          expect((await market.totals()).treasuryPending).to.equal(treasury);
+          expect((await token.revenueTotals()).deposited).to.equal(holders);
           await expectConserved(f);
         });
       }
     }
   });
 
-  describe("distributeRevenue", function () {
-    it("moves the holders' pending fees into the RIDE revenue share", async function () {
+  describe("the holders' share at finalization", function () {
+    it("deposits the holders' share into the RIDE revenue share in the finalizing transaction", async function () {
       const f = await loadFixture(deployMarketFixture);
-      const { market, token, tusd, riders, drivers, others } = f;
-      await confirmedRide(market, riders[0], drivers[0]);
-      await market.connect(drivers[0]).claimRewards(); // RIDE has holders: the deposit is distributed
+      const { market, token, tusd, riders, drivers } = f;
+      const id = await startedRide(market, riders[0], drivers[0]);
       const amount = usd("0.5");
-      const tx = market.connect(others[0]).distributeRevenue();
-      await expect(tx)
-        .to.emit(market, "RevenueDistributed")
-        .withArgs(await token.getAddress(), amount);
+      const tx = market.connect(riders[0]).confirmRide(id, 5);
+      // The ride's RIDE accrues first, so the deposit is shared at once (nothing waits).
+      await expect(tx).to.emit(token, "RewardAccrued").withArgs(drivers[0].address, ride("20"), ride("20"));
       await expect(tx)
         .to.emit(token, "RevenueDeposited")
         .withArgs(await market.getAddress(), amount, amount);
       await expect(tx).to.changeTokenBalances(tusd, [market, token], [-amount, amount]);
-      expect((await market.totals()).holdersPending).to.equal(0n);
       // RevenueShare rounds down through its 2^96 accumulator: the sole holder gets all but dust.
-      const supply = await token.totalSupply();
-      const pointsPerShare = (amount * 2n ** 96n) / supply;
-      expect(await token.claimableRevenue(drivers[0].address)).to.equal((pointsPerShare * supply) / 2n ** 96n);
+      const shares = ride("20");
+      const pointsPerShare = (amount * 2n ** 96n) / shares;
+      expect(await token.claimableRevenue(drivers[0].address)).to.equal((pointsPerShare * shares) / 2n ** 96n);
       await expectConserved(f);
     });
 
-    it("reverts with NothingToDistribute when nothing is pending", async function () {
-      const { market } = await loadFixture(deployMarketFixture);
-      await expect(market.distributeRevenue()).to.be.revertedWithCustomError(market, "NothingToDistribute");
+    it("deposits nothing when the fee is zero", async function () {
+      const f = await loadFixture(deployMarketFixture);
+      const { market, token, governance, riders, drivers } = f;
+      await setParam(market, governance, "feeBps", 0n);
+      const id = await startedRide(market, riders[0], drivers[0]);
+      await expect(market.connect(riders[0]).confirmRide(id, 5)).not.to.emit(token, "RevenueDeposited");
+      expect((await token.revenueTotals()).deposited).to.equal(0n);
+      await expectConserved(f);
     });
   });
 
@@ -115,9 +119,9 @@ describe("RideMarket: payment", function () {
       // Money out: withdrawals, revenue, treasury.
       await market.connect(r0).withdraw(r0.address);
       await market.connect(d2).withdraw(others[0].address);
-      await market.distributeRevenue();
+      // At most a tenth of the treasury per period (TREASURY_OUTFLOW_BPS).
       const treasury = (await market.totals()).treasuryPending;
-      await market.connect(governance).withdrawTreasury(others[1].address, treasury);
+      await market.connect(governance).withdrawTreasury(others[1].address, treasury / 10n);
       await expectConserved(f);
     });
   });

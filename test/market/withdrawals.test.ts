@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { confirmedRide, deployMarketFixture, expectConserved, requestRide, usd } from "../fixtures/market";
 
 describe("RideMarket: withdrawals", function () {
@@ -35,23 +35,53 @@ describe("RideMarket: withdrawals", function () {
   });
 
   describe("withdrawTreasury", function () {
-    it("lets governance spend the treasury's fees", async function () {
+    // The test ride's fee leaves 0.5 tUSD in the treasury: a tenth of it, 0.05, per period.
+    it("lets governance spend a tenth of the treasury's fees per period", async function () {
       const f = await loadFixture(deployMarketFixture);
       const { market, tusd, governance, riders, drivers, others } = f;
       await confirmedRide(market, riders[0], drivers[0]);
-      const tx = market.connect(governance).withdrawTreasury(others[0].address, usd("0.5"));
-      await expect(tx).to.emit(market, "TreasuryWithdrawn").withArgs(others[0].address, usd("0.5"));
-      await expect(tx).to.changeTokenBalances(tusd, [market, others[0]], [-usd("0.5"), usd("0.5")]);
-      expect((await market.totals()).treasuryPending).to.equal(0n);
+      const tx = market.connect(governance).withdrawTreasury(others[0].address, usd("0.05"));
+      await expect(tx).to.emit(market, "TreasuryWithdrawn").withArgs(others[0].address, usd("0.05"));
+      await expect(tx).to.changeTokenBalances(tusd, [market, others[0]], [-usd("0.05"), usd("0.05")]);
+      expect((await market.totals()).treasuryPending).to.equal(usd("0.45"));
       await expectConserved(f);
     });
 
-    it("reverts with TreasuryInsufficient beyond the treasury", async function () {
+    it("opens a period with TreasuryPeriodOpened and its allowance", async function () {
+      const { market, governance, riders, drivers, others } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0]);
+      const at = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      await expect(market.connect(governance).withdrawTreasury(others[0].address, 1n))
+        .to.emit(market, "TreasuryPeriodOpened")
+        .withArgs(at / (await market.TREASURY_PERIOD()), usd("0.05"));
+    });
+
+    it("reverts with TreasuryOutflowLimit past a tenth of the treasury", async function () {
       const { market, governance, riders, drivers } = await loadFixture(deployMarketFixture);
       await confirmedRide(market, riders[0], drivers[0]);
-      await expect(market.connect(governance).withdrawTreasury(governance.address, usd("0.5") + 1n))
-        .to.be.revertedWithCustomError(market, "TreasuryInsufficient")
-        .withArgs(usd("0.5") + 1n, usd("0.5"));
+      await expect(market.connect(governance).withdrawTreasury(governance.address, usd("0.05") + 1n))
+        .to.be.revertedWithCustomError(market, "TreasuryOutflowLimit")
+        .withArgs(usd("0.05") + 1n, usd("0.05"));
+    });
+
+    it("counts every spend of a period against the same allowance", async function () {
+      const { market, governance, riders, drivers, others } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0]);
+      await market.connect(governance).withdrawTreasury(others[0].address, usd("0.03"));
+      await expect(market.connect(governance).withdrawTreasury(others[0].address, usd("0.03")))
+        .to.be.revertedWithCustomError(market, "TreasuryOutflowLimit")
+        .withArgs(usd("0.03"), usd("0.02"));
+    });
+
+    it("allows a tenth of what is left once the next period begins", async function () {
+      const { market, governance, riders, drivers, others } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0]);
+      await market.connect(governance).withdrawTreasury(others[0].address, usd("0.05"));
+      await time.increase(await market.TREASURY_PERIOD());
+      await expect(market.connect(governance).withdrawTreasury(others[0].address, usd("0.045")))
+        .to.emit(market, "TreasuryWithdrawn")
+        .withArgs(others[0].address, usd("0.045"));
     });
 
     for (const who of ["deployer", "a driver"] as const) {

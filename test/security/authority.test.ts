@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployMarketFixture, requestParams, RIDE_CAP, signPermit, startedRide, usd } from "../fixtures/market";
+import {
+  deployMarketFixture,
+  requestParams,
+  RIDE_CAP,
+  setParam,
+  signPermit,
+  startedRide,
+  TEST_PARAMS,
+  usd,
+} from "../fixtures/market";
 
 describe("Security: only the designated authorities act", function () {
   describe("RIDE minting", function () {
@@ -96,7 +105,6 @@ describe("Security: only the designated authorities act", function () {
       const id = await startedRide(market, riders[0], drivers[0]);
       await market.connect(riders[0]).confirmRide(id, 5);
       await market.connect(drivers[0]).claimRewards();
-      await market.distributeRevenue();
       const share = await token.claimableRevenue(drivers[0].address);
       expect(usd("0.5") - share <= 1n).to.equal(true);
       await expect(token.connect(drivers[0]).claimRevenue(drivers[0].address)).to.changeTokenBalances(
@@ -107,15 +115,14 @@ describe("Security: only the designated authorities act", function () {
     });
 
     it("keeps revenue deposited while no RIDE exists, then shares it with the first holders", async function () {
-      const { market, token, riders, drivers } = await loadFixture(deployMarketFixture);
+      const { market, token, governance, riders, drivers } = await loadFixture(deployMarketFixture);
       const id = await startedRide(market, riders[0], drivers[0]);
-      await market.connect(riders[0]).confirmRide(id, 5);
-      await market.distributeRevenue();
+      await setParam(market, governance, "rewardPerToken", 0n);
+      await market.connect(riders[0]).confirmRide(id, 5); // no RIDE accrues: the fee share waits
       expect((await token.revenueTotals()).waiting).to.equal(usd("0.5"));
-      await market.connect(drivers[0]).claimRewards();
+      await setParam(market, governance, "rewardPerToken", BigInt(TEST_PARAMS.rewardPerToken));
       const second = await startedRide(market, riders[1], drivers[1]);
-      await market.connect(riders[1]).confirmRide(second, 5);
-      await expect(market.distributeRevenue())
+      await expect(market.connect(riders[1]).confirmRide(second, 5))
         .to.emit(token, "RevenueDeposited")
         .withArgs(await market.getAddress(), usd("0.5"), usd("1"));
     });

@@ -158,7 +158,6 @@ describe("Security: hostile fare tokens and callers", function () {
       ["cancelRiderNoShow", (m) => m.interface.encodeFunctionData("cancelRiderNoShow", [1])],
       ["reclaimAbandoned", (m) => m.interface.encodeFunctionData("reclaimAbandoned", [1])],
       ["claimRewards", (m) => m.interface.encodeFunctionData("claimRewards")],
-      ["distributeRevenue", (m) => m.interface.encodeFunctionData("distributeRevenue")],
       ["withdrawTreasury", (m, w) => m.interface.encodeFunctionData("withdrawTreasury", [w.riders[0].address, 1])],
       ["sweep", (m, w) => m.interface.encodeFunctionData("sweep", [w.fare.target, w.riders[0].address, 1])],
     ];

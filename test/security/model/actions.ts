@@ -28,7 +28,6 @@ export type Action =
   | { t: "withdrawStake"; a: number; amount: bigint }
   | { t: "deregister"; a: number }
   | { t: "claimRewards"; a: number }
-  | { t: "distribute"; a: number }
   | { t: "treasury"; gov: boolean; to: number; pct: number }
   | { t: "setParam"; gov: boolean; name: ParamName; mode: "min" | "max" | "in" | "under" | "over"; frac: number }
   | { t: "donate"; a: number; amount: bigint }
@@ -194,7 +193,6 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("deregister" as const), a: driverActor }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("claimRewards" as const), a: driverActor }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("distribute" as const), a: actor }) },
   {
     weight: 1,
     arbitrary: fc.record({

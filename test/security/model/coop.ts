@@ -47,6 +47,10 @@ export const BPS = 10_000n;
 export const MAX_REQUEST_TTL = 86_400;
 export const KEEPER_DELAY = 86_400;
 export const EPOCH_LENGTH = 7 * 86_400;
+export const TREASURY_PERIOD = 30 * 86_400;
+export const TREASURY_OUTFLOW_BPS = 1_000n;
+export const PARAMETER_COOLDOWN = 7 * 86_400;
+export const MAX_CHANGE_DIVISOR = 4n;
 export const UINT96_MAX = (1n << 96n) - 1n;
 const MAGNITUDE = 1n << 96n;
 /** Below one RIDE of supply, revenue waits (RevenueShare: no dust-sized holder takes it all). */
@@ -137,8 +141,12 @@ export interface ModelState {
   riderRatings: Map<string, { sum: number; count: number }>;
   lastRatings: Map<string, number>;
   totalOwed: bigint;
-  holdersPending: bigint;
   treasuryPending: bigint;
+  /** The treasury's outflow limit: the period of the allowance and what it still allows. */
+  treasuryPeriod: number;
+  treasuryAllowance: bigint;
+  /** When governance last changed each parameter (absent: never). */
+  changedAt: Map<string, number>;
   rewardsEarned: bigint;
   /** Fare-token balances of every address the model knows (wallets, market, RIDE token). */
   usd: Map<string, bigint>;
@@ -148,6 +156,9 @@ export interface ModelState {
   supply: bigint;
   pointsPerShare: bigint;
   corrections: Map<string, bigint>;
+  /** RIDE accrued and not minted: shares revenue, has no votes. */
+  pending: Map<string, bigint>;
+  totalPending: bigint;
   claimed: Map<string, bigint>;
   deposited: bigint;
   totalClaimed: bigint;
@@ -174,7 +185,8 @@ export function votes(s: ModelState, who: string): bigint {
 }
 
 export function claimable(s: ModelState, holder: string): bigint {
-  const points = s.pointsPerShare * get(s.ride, holder, 0n) + get(s.corrections, holder, 0n);
+  const shares = get(s.ride, holder, 0n) + get(s.pending, holder, 0n);
+  const points = s.pointsPerShare * shares + get(s.corrections, holder, 0n);
   return points / MAGNITUDE - get(s.claimed, holder, 0n);
 }
 
@@ -209,7 +221,7 @@ function moveRide(s: ModelState, from: string | null, to: string | null, value: 
     if (balance < value) fail("ERC20InsufficientBalance");
     s.ride.set(from, balance - value);
   } else {
-    if (s.supply + value > s.cap) fail("ERC20ExceededCap");
+    if (s.supply + s.totalPending + value > s.cap) fail("ERC20ExceededCap");
     s.supply += value;
   }
   if (to !== null) s.ride.set(to, get(s.ride, to, 0n) + value);
@@ -238,13 +250,21 @@ function depositRevenue(s: ModelState, from: string, amount: bigint): void {
   transferUsd(s, from, s.token, amount);
   s.deposited += amount;
   s.deposits += 1;
-  if (s.supply < MIN_SHARING_SUPPLY) {
+  const supply = s.supply + s.totalPending;
+  if (supply < MIN_SHARING_SUPPLY) {
     s.waiting += amount;
   } else {
     const distributed = amount + s.waiting;
     s.waiting = 0n;
-    s.pointsPerShare += (distributed * MAGNITUDE) / s.supply;
+    s.pointsPerShare += (distributed * MAGNITUDE) / supply;
   }
+}
+
+/** RIDE accrued to `who`: counted in the revenue share from now, minted later. */
+function addPending(s: ModelState, who: string, amount: bigint): void {
+  s.pending.set(who, get(s.pending, who, 0n) + amount);
+  s.totalPending += amount;
+  s.corrections.set(who, get(s.corrections, who, 0n) - s.pointsPerShare * amount);
 }
 
 // ------------------------------------------------------------------ drivers
@@ -514,10 +534,15 @@ function finalize(s: ModelState, id: number, ride: ModelRide, rating: number, co
   acc.openRides -= 1;
   ride.state = State.Finalized;
   const parts = split(ride.fare, ride.feeBps, s.params.holdersShareBps);
-  s.holdersPending += parts.holders;
   s.treasuryPending += parts.treasury;
   credit(s, ride.driver, parts.driver);
-  if (confirmed && counts) accrueReward(s, ride.rider, ride.driver, ride.fare);
+  const reward = confirmed && counts ? accrueReward(s, ride.rider, ride.driver, ride.fare) : 0n;
+  // The reward accrues first, then the holders' share is deposited at once.
+  if (reward !== 0n) addPending(s, ride.driver, reward);
+  if (parts.holders !== 0n) {
+    s.totalOwed -= parts.holders;
+    depositRevenue(s, s.market, parts.holders);
+  }
 }
 
 function checkRating(rating: number): void {
@@ -652,21 +677,24 @@ export function claimRewards(s: ModelState, driver: string): void {
   if (rewards === undefined || rewards.accrued === 0n) return fail("NothingToClaim");
   const amount = rewards.accrued;
   rewards.accrued = 0n;
+  // Release: pending becomes balance with its points unchanged (the mint subtracts them again).
+  s.pending.set(driver, get(s.pending, driver, 0n) - amount);
+  s.totalPending -= amount;
+  s.corrections.set(driver, get(s.corrections, driver, 0n) + s.pointsPerShare * amount);
   if (!s.delegates.has(driver)) s.delegates.set(driver, driver);
   moveRide(s, null, driver, amount);
 }
 
-export function distributeRevenue(s: ModelState): void {
-  const amount = s.holdersPending;
-  if (amount === 0n) fail("NothingToDistribute");
-  s.holdersPending = 0n;
-  s.totalOwed -= amount;
-  depositRevenue(s, s.market, amount);
-}
-
 export function withdrawTreasury(s: ModelState, sender: string, to: string, amount: bigint): void {
   if (sender !== s.governance) fail("NotGovernance");
-  if (amount > s.treasuryPending) fail("TreasuryInsufficient");
+  const period = Math.floor(s.now / TREASURY_PERIOD);
+  let allowance = s.treasuryAllowance;
+  if (period !== s.treasuryPeriod) {
+    allowance = (s.treasuryPending * TREASURY_OUTFLOW_BPS) / BPS;
+    s.treasuryPeriod = period;
+  }
+  if (amount > allowance) fail("TreasuryOutflowLimit");
+  s.treasuryAllowance = allowance - amount;
   s.treasuryPending -= amount;
   push(s, to, amount);
 }
@@ -686,6 +714,12 @@ export function setParameter(s: ModelState, sender: string, name: ParamName, val
   if (sender !== s.governance) fail("NotGovernance");
   const [lo, hi] = bounds(s.unit)[name];
   if (value < lo || value > hi) fail("ParameterOutOfBounds");
+  const changedAt = s.changedAt.get(name);
+  if (changedAt !== undefined && s.now < changedAt + PARAMETER_COOLDOWN) fail("ParameterChangeTooSoon");
+  const old = s.params[name];
+  const step = value > old ? value - old : old - value;
+  if (step > (hi - lo) / MAX_CHANGE_DIVISOR) fail("ParameterChangeTooLarge");
+  s.changedAt.set(name, s.now);
   s.params[name] = value;
 }
 
@@ -693,7 +727,7 @@ export function setParameter(s: ModelState, sender: string, name: ParamName, val
 
 /** Everything the market owes, summed from its parts: escrows, stakes, credits and fees. */
 export function owedFromParts(s: ModelState): bigint {
-  let total = s.holdersPending + s.treasuryPending;
+  let total = s.treasuryPending;
   for (const ride of s.rides.values()) if (LIVE.has(ride.state)) total += ride.fare;
   for (const acc of s.accounts.values()) total += acc.stake;
   for (const c of s.credits.values()) total += c;

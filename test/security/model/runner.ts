@@ -72,8 +72,10 @@ export async function initialModel(w: World): Promise<ModelState> {
     riderRatings: new Map(),
     lastRatings: new Map(),
     totalOwed: (await w.market.totals()).owed,
-    holdersPending: 0n,
     treasuryPending: 0n,
+    treasuryPeriod: 0,
+    treasuryAllowance: 0n,
+    changedAt: new Map(),
     rewardsEarned: 0n,
     usd: new Map(),
     ride: new Map(),
@@ -81,6 +83,8 @@ export async function initialModel(w: World): Promise<ModelState> {
     supply: 0n,
     pointsPerShare: 0n,
     corrections: new Map(),
+    pending: new Map(),
+    totalPending: 0n,
     claimed: new Map(),
     deposited: 0n,
     totalClaimed: 0n,
@@ -436,12 +440,11 @@ export class Runner {
         const who = actor(a.a);
         return { send: () => m(who).claimRewards({ gasLimit: GAS }), model: (x) => M.claimRewards(x, who.address) };
       }
-      case "distribute":
-        return { send: () => m(actor(a.a)).distributeRevenue({ gasLimit: GAS }), model: (x) => M.distributeRevenue(x) };
       case "treasury": {
         const caller = a.gov ? governance : keeper;
         const to = targets[a.to % targets.length];
-        const amount = (s.treasuryPending * BigInt(a.pct)) / 100n;
+        // pct 0..110 of a tenth of the treasury: around the outflow limit per period.
+        const amount = (s.treasuryPending * BigInt(a.pct)) / 1000n;
         return {
           send: () => m(caller).withdrawTreasury(to, amount, { gasLimit: GAS }),
           model: (x) => M.withdrawTreasury(x, caller.address, to, amount),
@@ -602,11 +605,11 @@ export class Runner {
     expect(held, `${where}: market balance`).to.equal(s.usd.get(s.market));
     expect(held >= totals.owed, `${where}: market holds at least what it owes`).to.equal(true);
     expect(totals.nextRideId, `${where}: next ride id`).to.equal(BigInt(s.nextRideId));
-    expect(totals.holdersPending, `${where}: holders' fees`).to.equal(s.holdersPending);
     expect(totals.treasuryPending, `${where}: treasury's fees`).to.equal(s.treasuryPending);
     // RIDE: supply + unclaimed == earned by confirmed rides <= cap.
     expect(totals.earned, `${where}: RIDE earned`).to.equal(s.rewardsEarned);
     expect(supply, `${where}: RIDE supply`).to.equal(s.supply);
+    expect(await token.totalPending(), `${where}: RIDE accrued, not minted`).to.equal(s.totalPending);
     expect(s.supply + M.unclaimedRewards(s), `${where}: supply + unclaimed == earned`).to.equal(s.rewardsEarned);
     expect(s.rewardsEarned <= s.cap, `${where}: earned within the cap`).to.equal(true);
     // Revenue share: what the token holds is what holders were given and did not claim.
