@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
@@ -8,13 +9,23 @@ import hre from "hardhat";
 /**
  * Runs docs/CLIENT.md's walkthrough as a newcomer would: a `hardhat node` in one process and
  * every command line of the walkthrough's ```sh blocks, verbatim and in order, in a shell.
- * The node listens on a loopback port of its own (never 8545) and the commands reach it
- * through RIDECOOP_LOCALHOST_URL, which hardhat.config.ts reads for `--network localhost`.
+ * The node listens on a free loopback port of its own (never 8545; parallel runs on one machine
+ * each get theirs) and the commands reach it through RIDECOOP_LOCALHOST_URL, which
+ * hardhat.config.ts reads for `--network localhost`.
+ *
+ * Nothing here depends on the machine's speed (docs/MARKET-TESTS.md, "How tests handle time"):
+ * - waits are readiness polls or per-command limits, generous on a loaded 2-core machine, each
+ *   failing with a sentence that says what did not happen in time;
+ * - the node's clock runs with the wall clock, and a fresh Hardhat process takes seconds to a
+ *   minute to start, so the walkthrough's windows (a 5-minute offer, a 5-minute vote) would
+ *   close on a slow machine. Before each command the next block is pinned to one second after
+ *   the latest: the chain's clock moves by the walkthrough's own `time:advance` commands only.
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const PORT = 8599;
-const URL = `http://127.0.0.1:${PORT}`;
+/** How long the node may take to answer, and each command to finish, on a loaded machine. */
+const NODE_READY_MS = 5 * 60_000;
+const COMMAND_MS = 5 * 60_000;
 const DOC = path.join(ROOT, "docs", "CLIENT.md");
 /** What `--network localhost` leaves behind: set aside before the run, put back after it. */
 const LOCAL_STATE = [
@@ -67,18 +78,50 @@ function runShell(command: string, env: NodeJS.ProcessEnv, timeoutMs: number): P
   });
 }
 
-async function answersChainId(): Promise<boolean> {
-  try {
-    const res = await fetch(URL, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+/** A loopback port that nothing listens on at the moment of asking. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
     });
-    const body = (await res.json()) as { result?: string };
-    return body.result === "0x7a69";
+  });
+}
+
+async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error !== undefined) throw new Error(`${method} on ${url}: ${body.error.message}`);
+  return body.result as T;
+}
+
+async function answersChainId(url: string): Promise<boolean> {
+  try {
+    return (await rpc<string>(url, "eth_chainId")) === "0x7a69";
   } catch {
     return false;
   }
+}
+
+/**
+ * Stops the chain's clock from running between commands: the next block comes one second after
+ * the latest, however long the next Hardhat process takes to start. Before `time:advance`, which
+ * moves the clock itself, any such pin still pending is used up by an empty block instead, so that
+ * the advance counts from there.
+ */
+async function holdClock(url: string, command: string): Promise<void> {
+  if (/^npx hardhat time:advance /.test(command)) {
+    await rpc(url, "evm_mine");
+    return;
+  }
+  const latest = await rpc<{ timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+  await rpc(url, "evm_setNextBlockTimestamp", [Number(BigInt(latest.timestamp) + 1n)]);
 }
 
 /** What a few key commands must print, beyond exiting with 0 (matched against their output). */
@@ -101,8 +144,8 @@ const EXPECTED: { command: RegExp; output: RegExp }[] = [
 ];
 
 describe("docs/CLIENT.md walkthrough on a local node", function () {
-  this.timeout(12 * 60_000); // ~50 commands, each a fresh Hardhat process: 3-8 s apiece
-  const env: NodeJS.ProcessEnv = { ...process.env, RIDECOOP_LOCALHOST_URL: URL, FORCE_COLOR: "0" };
+  let url = "";
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0" };
   const commands = walkthroughCommands(fs.readFileSync(DOC, "utf8"));
   let node: ChildProcess | undefined;
   let nodeLog = "";
@@ -120,9 +163,13 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
     // About 50 fresh Hardhat processes take 5 to 8 minutes: CI always runs it (CI=true);
     // locally it runs with `npm run test:walkthrough` (RIDECOOP_WALKTHROUGH=1).
     if (process.env.CI !== "true" && process.env.RIDECOOP_WALKTHROUGH !== "1") this.skip();
-    this.timeout(120_000);
+    // Starting the node is bounded by the readiness poll below, with its own message.
+    this.timeout(NODE_READY_MS + 60_000);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env.RIDECOOP_LOCALHOST_URL = url;
     // A node already answering on the port would make the run depend on its state.
-    if (await answersChainId()) throw new Error(`something already answers on ${URL}; stop it first`);
+    if (await answersChainId(url)) throw new Error(`something already answers on ${url}; stop it first`);
     createdParents = PARENTS.filter((p) => !fs.existsSync(path.join(ROOT, p)));
     aside = fs.mkdtempSync(path.join(os.tmpdir(), "ridecoop-walkthrough-"));
     for (const rel of LOCAL_STATE) {
@@ -133,7 +180,7 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
         fs.rmSync(from, { recursive: true, force: true });
       }
     }
-    node = spawn("npx", ["hardhat", "node", "--port", String(PORT), "--hostname", "127.0.0.1"], {
+    node = spawn("npx", ["hardhat", "node", "--port", String(port), "--hostname", "127.0.0.1"], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -141,10 +188,12 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
     });
     node.stdout?.on("data", (d: Buffer) => (nodeLog += d.toString()));
     node.stderr?.on("data", (d: Buffer) => (nodeLog += d.toString()));
-    const deadline = Date.now() + 90_000;
-    while (!(await answersChainId())) {
+    const deadline = Date.now() + NODE_READY_MS;
+    while (!(await answersChainId(url))) {
       if (node.exitCode !== null) throw new Error(`hardhat node exited (${node.exitCode}):\n${nodeLog}`);
-      if (Date.now() > deadline) throw new Error(`hardhat node did not answer on ${URL} in 90 s:\n${nodeLog}`);
+      if (Date.now() > deadline) {
+        throw new Error(`hardhat node did not answer on ${url} in ${NODE_READY_MS / 1000} s:\n${nodeLog}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   });
@@ -187,9 +236,13 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
   });
 
   it("runs every command as written, in order, each exiting with 0", async function () {
+    // ~50 fresh Hardhat processes: 3-8 s apiece alone, up to a minute on a loaded machine. Each
+    // has its own limit (runShell's message names it), so the whole may take all of theirs.
+    this.timeout(commands.length * COMMAND_MS);
     for (const command of commands) {
       if (stopped) return;
-      const { code, output } = await runShell(command, env, 90_000);
+      await holdClock(url, command);
+      const { code, output } = await runShell(command, env, COMMAND_MS);
       if (code !== 0) expect.fail(`"${command}" exited with ${code}:\n${output}`);
       outputs.push([command, output]);
       for (const e of EXPECTED) {

@@ -21,7 +21,10 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? (coverage ? 16 : 40));
 const STEPS = Number(process.env.FUZZ_STEPS ?? 60);
 
 describe("Security: the stateful model of the cooperative", function () {
-  this.timeout(0);
+  // Longer than the global 120 s, bounded all the same: a step takes ~90 ms on a loaded 2-core
+  // machine (40 x 60 steps: 206 s beside a CPU burner), several times that under coverage's
+  // instrumentation. 2 s a step leaves room for both and grows with FUZZ_RUNS / FUZZ_STEPS.
+  this.timeout(RUNS * STEPS * 2_000);
 
   it(`keeps every invariant over ${RUNS} random runs of ${STEPS} actions (seed ${SEED})`, async function () {
     let total = 0;
