@@ -164,7 +164,9 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
     ...r.adversaries.map((a) => `| ${a.title} | ${usd(a.paid)} | ${usd(a.got)} | ${usd(a.net)} |`),
     ...(r.arrivalGriefer === undefined
       ? []
-      : [`| Arrival griefer | ${usd(r.arrivalGriefer.paid)} | ${usd(r.arrivalGriefer.got)} | ${usd(r.arrivalGriefer.net)} |`]),
+      : [
+          `| Arrival griefer | ${usd(r.arrivalGriefer.paid)} | ${usd(r.arrivalGriefer.got)} | ${usd(r.arrivalGriefer.net)} |`,
+        ]),
     "",
     ...r.adversaries.flatMap((a) => [`### ${a.title}`, "", ...a.lines, ""]),
     ...arrivalGrieferSection(r),
