@@ -246,7 +246,7 @@ async function adversarySlots(seed: number, adv: AdversaryArgs): Promise<Adversa
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(process.env.RIDECOOP_DEBUG ? err : err instanceof Error ? err.message : err);
     process.exitCode = 1;
   });
 }

@@ -60,6 +60,16 @@ export class SimClock {
     return result;
   }
 
+  /**
+   * Runs `call` (one transaction that is not a contract call, such as a deployment) at the
+   * next second, so the chain's time never runs ahead of the clock's.
+   */
+  async at<T>(call: () => Promise<T>): Promise<T> {
+    this.nowSeconds += 1;
+    await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
+    return call();
+  }
+
   /** Mines an empty block at the clock's time, so views (governor state, deadlines) see it. */
   async sync(): Promise<void> {
     this.nowSeconds += 1;

@@ -201,7 +201,7 @@ export class Simulation {
       elapsed: () => this.clock.now - this.startTime,
       honestRevenue: async () =>
         (this.fees * BigInt((await this.suite.market.parameters())[0].holdersShareBps)) / 10_000n,
-      deploy: this.deploy,
+      deploy: <T>(name: string, args: unknown[]) => this.clock.at(() => this.deploy<T>(name, args)),
     };
   }
 

@@ -44,10 +44,10 @@ async function deployVRFSuite() {
   )) as unknown as VRFRandomness;
   const keys = (await ethers.getContractAt("KeyRegistry", await result.keys.getAddress())) as unknown as KeyRegistry;
   await coordinator.addConsumer(subId, await vrf.getAddress());
-  return { coordinator, subId, vrf, keys, court: result.court, timelock: result.timelock };
+  return { coordinator, subId, vrf, keys, pool: result.pool, timelock: result.timelock };
 }
 
-describe("Deployment: the court's randomness source", function () {
+describe("Deployment: the arbiter pool's randomness source", function () {
   describe("randomnessChoice", function () {
     it("uses block hashes on local chains and asks for nothing", function () {
       const asked: string[] = [];
@@ -99,9 +99,9 @@ describe("Deployment: the court's randomness source", function () {
   });
 
   describe("the VRF suite", function () {
-    it("makes the court the adapter's only requester and leaves the deployer no ownership", async function () {
-      const { vrf, court } = await loadFixture(deployVRFSuite);
-      expect(await vrf.requester()).to.equal(await court.getAddress());
+    it("makes the arbiter pool (which freezes the draw weights) the adapter's only requester and leaves the deployer no ownership", async function () {
+      const { vrf, pool } = await loadFixture(deployVRFSuite);
+      expect(await vrf.requester()).to.equal(await pool.getAddress());
       expect(await vrf.owner()).to.equal(await vrf.getAddress());
     });
 
