@@ -122,7 +122,7 @@ async function deploy(): Promise<Bench> {
     await BlockhashRandomness__factory.connect(c.Randomness.address, signers[0]).delayBlocks(),
   );
   const market = await client.market.getAddress();
-  for (const who of [r0, r1, r2, d0, d1, d2, ...others.slice(0, 3)]) {
+  for (const who of [r0, r1, r2, d0, d1, d2, ...others.slice(0, 4)]) {
     await tusd.connect(who).faucet(usd("1000"));
     await tusd.connect(who).approve(market, hre.ethers.MaxUint256);
     await tusd.connect(who).approve(await court.getAddress(), hre.ethers.MaxUint256);
@@ -287,6 +287,7 @@ async function measureDisputes(b: Bench, out: Figures): Promise<void> {
   out.set("pool.stake.repeat", await gasOf(pool.connect(arbiter).stake(rideWei("20"))));
   // Three more stakers (rides of their own), so that an appeal's three seats can be filled.
   for (const extra of b.others.slice(1, 4)) {
+    await market.connect(extra).registerDriver(usd("100"));
     const r = await request(b, b.riders[0], usd("100"));
     await market.connect(extra).acceptRide(r.id, usd("100"));
     await market.connect(extra).startRide(r.id);
@@ -449,6 +450,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(process.env.RIDECOOP_DEBUG ? err : err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

@@ -70,6 +70,13 @@ export class ArrivalGriefer {
     this.attempts[trick]++;
     const m = this.market;
     const g = this.griefer;
+    // Penalties eat into its stake: it tops the stake up to the minimum to keep trying (the
+    // top-up moves its own money into its stake, so the ledger below does not count it).
+    const minimum = (await m.parameters())[1].minStake;
+    for (const d of [g, this.bystander]) {
+      const { stake } = await m.getAccount(d.address);
+      if (stake < minimum) await this.mine("griefer.addStake", () => m.connect(d).addStake(minimum - stake));
+    }
     const before = await this.ledger();
     const maxFare = BigInt(8 + this.rng.int(20)) * 1_000_000n;
     const id = await this.request(rider, maxFare);
