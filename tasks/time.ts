@@ -4,13 +4,22 @@ import { formatDuration, InputError, parseDuration } from "../src/client/format"
 import { NETWORKS } from "../src/config";
 import { friendly, report } from "./lib/common";
 
+interface Block {
+  number: string;
+  timestamp: string;
+}
+
+async function latestBlock(hre: HardhatRuntimeEnvironment): Promise<Block> {
+  return (await hre.network.provider.send("eth_getBlockByNumber", ["latest", false])) as Block;
+}
+
 interface AdvanceArgs {
   by: string;
   json: boolean;
 }
 
 /**
- * Local chains only: moves the node's clock forward and mines a block, so that the next
+ * Local chains only: mines a block `--by` after the latest one, so that the next
  * transaction (and every view of "now") sees the later time. Walkthroughs use it to pass a
  * voting period, a timelock delay or an appeal window without waiting.
  */
@@ -28,12 +37,11 @@ task("time:advance", "Local chains only: moves the chain's clock forward by --by
       }
       const seconds = parseDuration(args.by, "by");
       if (seconds === 0) throw new InputError("by", `"${args.by}" is no time; write it like 90s, 6m, 2h or 1d`);
-      await hre.network.provider.send("evm_increaseTime", [seconds]);
-      await hre.network.provider.send("evm_mine", []);
-      const block = (await hre.network.provider.send("eth_getBlockByNumber", ["latest", false])) as {
-        number: string;
-        timestamp: string;
-      };
+      // From the latest block's time, not the wall clock's: the block mined here is exactly
+      // `seconds` later than the one before it, however long the process took to start.
+      const latest = await latestBlock(hre);
+      await hre.network.provider.send("evm_mine", [Number(BigInt(latest.timestamp)) + seconds]);
+      const block = await latestBlock(hre);
       const result = { seconds, blockNumber: Number(block.number), timestamp: BigInt(block.timestamp) };
       report(
         args,
