@@ -37,8 +37,9 @@ roleTask(
         if (args.mine) {
           const wait = await client.secondsUntilPoolPhase();
           if (wait > 0) {
-            await hre.network.provider.send("evm_increaseTime", [wait]);
-            await hre.network.provider.send("evm_mine", []);
+            // A block `wait` after the latest one (not after the wall clock, nor at a pinned
+            // timestamp): the pool's staking time is then over for the pass below.
+            await hre.network.provider.send("evm_mine", [Number(await client.now()) + wait]);
             if (!args.json)
               report(args, [`Advanced ${wait} s to the end of the pool's staking time (local chain)`], {});
           }

@@ -243,7 +243,11 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
       if (stopped) return;
       await holdClock(url, command);
       const { code, output } = await runShell(command, env, COMMAND_MS);
-      if (code !== 0) expect.fail(`"${command}" exited with ${code}:\n${output}`);
+      if (code !== 0) {
+        // The two commands before it usually say why (a keeper pass that did not draw, say).
+        const before = outputs.slice(-2).map(([c, o]) => `$ ${c}\n${o}`);
+        expect.fail(`"${command}" exited with ${code}:\n${output}\nafter:\n${before.join("\n")}`);
+      }
       outputs.push([command, output]);
       for (const e of EXPECTED) {
         if (e.command.test(command)) expect(output, command).to.match(e.output);

@@ -42,6 +42,7 @@ import { signBallot, signPermit } from "./signatures";
 import {
   DISPUTE_OUTCOMES,
   DISPUTE_STATUSES,
+  ClientStateError,
   explainError,
   POOL_PHASES,
   RANDOMNESS_STATUSES,
@@ -493,7 +494,7 @@ export class RideCoopClient {
   /** Draws `amount` from TestUSD's faucet (local chains only). */
   async faucet(amount: bigint): Promise<TxResult> {
     if (this.deployment.contracts.TestUSD === undefined) {
-      throw new Error(`the fare token on ${this.deployment.network} is not TestUSD: there is no faucet`);
+      throw new ClientStateError(`the fare token on ${this.deployment.network} is not TestUSD: there is no faucet`);
     }
     const tusd: TestUSD = TestUSD__factory.connect(this.deployment.contracts.TestUSD.address, this.signer);
     return this.send("faucet", () => tusd.faucet(amount));
@@ -996,14 +997,14 @@ export class RideCoopClient {
       salt: secret.salt,
     };
     if (!revealMatches(reveal, disputeId, commitment)) {
-      throw new Error(
+      throw new ClientStateError(
         `the kept route of ride ${secret.rideId} does not hash to ride ${disputeId}'s commitment ${commitment ?? "(none)"}: it is for another ride or deployment`,
       );
     }
     const d = await this.read(() => court.getDispute(disputeId));
     const status = DISPUTE_STATUSES[Number(d.status)];
     if (status !== "Voting") {
-      throw new Error(
+      throw new ClientStateError(
         `dispute ${disputeId} is ${status}: its panel is not seated, so there is nobody to seal the route to yet; reveal once it is Voting (dispute:show --dispute ${disputeId})`,
       );
     }
@@ -1020,7 +1021,7 @@ export class RideCoopClient {
       else boxes.push({ to: arbiter, key, box: seal(key, plaintext) });
     }
     if (boxes.length === 0) {
-      throw new Error(
+      throw new ClientStateError(
         `no arbiter seated in dispute ${disputeId} has registered an evidence key, so the route cannot be sealed to anyone; ask them to run arbiter:register-key, then reveal again`,
       );
     }
@@ -1485,7 +1486,8 @@ export class RideCoopClient {
 
   async proposal(proposalId: bigint): Promise<ProposalView> {
     const found = (await this.proposals()).find((p) => p.proposalId === proposalId);
-    if (found === undefined) throw new Error(`there is no proposal ${proposalId} (gov:proposals lists them)`);
+    if (found === undefined)
+      throw new ClientStateError(`there is no proposal ${proposalId} (gov:proposals lists them)`);
     return found;
   }
 

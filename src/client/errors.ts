@@ -375,6 +375,18 @@ export function unexplainedErrors(): string[] {
   return missing;
 }
 
+/**
+ * Something the chain's state does not allow yet, found by the client before sending (a panel
+ * not seated, a proposal that does not exist): a sentence that says what to do, shown once and
+ * without a stack trace.
+ */
+export class ClientStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ClientStateError";
+  }
+}
+
 /** A revert a person can read: "<ErrorName>: <sentence>" and a hint. */
 export class RideCoopError extends Error {
   constructor(

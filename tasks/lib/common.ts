@@ -3,7 +3,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { RideCoopClient, type TxResult } from "../../src/client/client";
 import { DeploymentError, loadDeployment } from "../../src/client/deployment";
-import { RideCoopError } from "../../src/client/errors";
+import { ClientStateError, RideCoopError } from "../../src/client/errors";
 import { InputError } from "../../src/client/format";
 import { networkConfig } from "../../src/config";
 
@@ -96,7 +96,12 @@ export function parseAddress(text: string, flag: string): string {
 
 /** Errors a person can act on become Hardhat plugin errors: one line, no stack trace. */
 export function friendly(err: unknown): unknown {
-  if (err instanceof InputError || err instanceof RideCoopError || err instanceof DeploymentError) {
+  if (
+    err instanceof InputError ||
+    err instanceof RideCoopError ||
+    err instanceof ClientStateError ||
+    err instanceof DeploymentError
+  ) {
     return new HardhatPluginError("ridecoop", err.message, err);
   }
   return err;
