@@ -67,7 +67,7 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
             if (total > cap()) revert ERC20ExceededCap(total, cap());
             emit RewardAccrued(driver, reward, _addPending(driver, reward));
         }
-        if (revenue != 0) _depositRevenue(revenue);
+        if (revenue != 0) _depositRevenue(revenue, true);
     }
 
     /// @inheritdoc ICoopToken

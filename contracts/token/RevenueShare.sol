@@ -30,15 +30,27 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     IERC20 private immutable _revenueToken;
     address private immutable _governance;
 
+    /// @dev One slot per account: revenue claimed, and RIDE accrued by the minter and not
+    /// minted yet (it shares revenue like a balance). Packed so that accruing to a driver who
+    /// claimed its RIDE rewrites a non-zero slot rather than filling an empty one.
+    struct Holder {
+        uint128 claimed;
+        uint128 pending;
+    }
+
+    /// @dev One slot: all revenue deposited, and all RIDE accrued and not minted; both change
+    /// together at each ride's finalization.
+    struct Totals {
+        uint128 deposited;
+        uint128 pending;
+    }
+
     uint256 private _pointsPerShare;
     mapping(address account => int256) private _corrections;
-    mapping(address account => uint256) private _claimed;
-    uint256 private _totalDeposited;
+    mapping(address account => Holder) private _holders;
+    Totals private _totals;
     uint256 private _totalClaimed;
     uint256 private _waiting;
-    /// @dev RIDE accrued by the minter and not minted yet: it shares revenue like a balance.
-    mapping(address account => uint256) private _pending;
-    uint256 private _totalPending;
 
     constructor(IERC20 revenueToken_, address governance_) {
         _revenueToken = revenueToken_;
@@ -57,7 +69,7 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function depositRevenue(uint256 amount) external nonReentrant {
-        _depositRevenue(amount);
+        _depositRevenue(amount, false);
     }
 
     /// @inheritdoc IRevenueShare
@@ -65,7 +77,7 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
         address holder = _msgSender();
         amount = _claimable(holder);
         if (amount == 0) revert RevenueZeroAmount();
-        _claimed[holder] += amount;
+        _holders[holder].claimed += amount.toUint128();
         _totalClaimed += amount;
         emit RevenueClaimed(holder, to, amount);
         _revenueToken.safeTransfer(to, amount);
@@ -78,13 +90,13 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function revenueTotals() external view returns (uint256 deposited, uint256 claimed, uint256 waiting) {
-        return (_totalDeposited, _totalClaimed, _waiting);
+        return (_totals.deposited, _totalClaimed, _waiting);
     }
 
     /// @inheritdoc IRevenueShare
     function sweep(IERC20 token, address to, uint256 amount) external nonReentrant {
         if (_msgSender() != _governance) revert RevenueNotGovernance(_msgSender());
-        uint256 owed = token == _revenueToken ? _totalDeposited - _totalClaimed : 0;
+        uint256 owed = token == _revenueToken ? _totals.deposited - _totalClaimed : 0;
         uint256 available = token.balanceOf(address(this)) - owed;
         if (amount > available) revert RevenueSweepExceedsSurplus(address(token), amount, available);
         emit Swept(address(token), to, amount);
@@ -92,22 +104,30 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     }
 
     /// @dev Pulls `amount` from the caller and shares what arrived over minted and accrued RIDE.
-    function _depositRevenue(uint256 amount) internal {
+    /// `exact`: the caller is the minter, whose fare token the market already refuses if it
+    /// charges a fee on transfer, so the amount is credited without measuring the balance.
+    function _depositRevenue(uint256 amount, bool exact) internal {
         if (amount == 0) revert RevenueZeroAmount();
-        uint256 before = _revenueToken.balanceOf(address(this));
-        _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
-        // Credit what actually arrived (a fee-on-transfer token delivers less).
-        uint256 received = _revenueToken.balanceOf(address(this)) - before;
-        _totalDeposited += received;
+        uint256 received = amount;
+        if (exact) {
+            _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
+        } else {
+            uint256 before = _revenueToken.balanceOf(address(this));
+            _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
+            // Credit what actually arrived (a fee-on-transfer token delivers less).
+            received = _revenueToken.balanceOf(address(this)) - before;
+        }
+        Totals memory totals = _totals;
+        _totals.deposited = (totals.deposited + received).toUint128();
 
         // Accrued RIDE counts: a driver who has not claimed yet earns as if it had.
-        uint256 supply = totalSupply() + _totalPending;
+        uint256 supply = totalSupply() + totals.pending;
         uint256 distributed;
         if (supply < _MIN_SHARING_SUPPLY) {
             _waiting += received;
         } else {
             distributed = received + _waiting;
-            _waiting = 0;
+            if (distributed != received) _waiting = 0;
             _pointsPerShare += (distributed * _MAGNITUDE) / supply;
         }
         emit RevenueDeposited(_msgSender(), received, distributed);
@@ -115,39 +135,42 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @dev Counts `amount` not-yet-minted RIDE for `account`, earning from now on.
     function _addPending(address account, uint256 amount) internal returns (uint256 pending) {
-        pending = _pending[account] + amount;
-        _pending[account] = pending;
-        _totalPending += amount;
+        Holder storage h = _holders[account];
+        pending = h.pending + amount;
+        h.pending = pending.toUint128();
+        _totals.pending += amount.toUint128();
         _corrections[account] -= (_pointsPerShare * amount).toInt256();
     }
 
     /// @dev Turns `amount` pending RIDE of `account` into balance; its points are unchanged
     /// (the correction added here is the one the mint's `_update` subtracts again).
     function _releasePending(address account, uint256 amount) internal returns (uint256 pending) {
-        uint256 had = _pending[account];
+        Holder storage h = _holders[account];
+        uint256 had = h.pending;
         if (amount > had) revert RevenuePendingInsufficient(account, amount, had);
         pending = had - amount;
-        _pending[account] = pending;
-        _totalPending -= amount;
+        h.pending = uint128(pending);
+        _totals.pending -= uint128(amount);
         _corrections[account] += (_pointsPerShare * amount).toInt256();
     }
 
     /// @dev RIDE accrued and not minted, in total.
     function _pendingTotal() internal view returns (uint256) {
-        return _totalPending;
+        return _totals.pending;
     }
 
     /// @dev RIDE accrued to `account` and not minted.
     function _pendingOf(address account) internal view returns (uint256) {
-        return _pending[account];
+        return _holders[account].pending;
     }
 
     function _claimable(address holder) private view returns (uint256) {
-        uint256 shares = balanceOf(holder) + _pending[holder];
+        Holder memory h = _holders[holder];
+        uint256 shares = balanceOf(holder) + h.pending;
         int256 points = (_pointsPerShare * shares).toInt256() + _corrections[holder];
         // Corrections never make an account's points negative: they only remove what was
         // accrued on tokens the account no longer holds, or add what it had before receiving.
-        return uint256(points) / _MAGNITUDE - _claimed[holder];
+        return uint256(points) / _MAGNITUDE - h.claimed;
     }
 
     /// @dev Moves the points that `value` carries, so each side keeps what it accrued so far.
