@@ -69,11 +69,12 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function depositRevenue(uint256 amount) external nonReentrant {
-        _depositRevenue(amount, false);
+        _depositRevenue(amount);
     }
 
     /// @inheritdoc IRevenueShare
     function claimRevenue(address to) external nonReentrant returns (uint256 amount) {
+        _collectRevenue();
         address holder = _msgSender();
         amount = _claimable(holder);
         if (amount == 0) revert RevenueZeroAmount();
@@ -96,6 +97,7 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     /// @inheritdoc IRevenueShare
     function sweep(IERC20 token, address to, uint256 amount) external nonReentrant {
         if (_msgSender() != _governance) revert RevenueNotGovernance(_msgSender());
+        _collectRevenue();
         uint256 owed = token == _revenueToken ? _totals.deposited - _totalClaimed : 0;
         uint256 available = token.balanceOf(address(this)) - owed;
         if (amount > available) revert RevenueSweepExceedsSurplus(address(token), amount, available);
@@ -104,19 +106,18 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     }
 
     /// @dev Pulls `amount` from the caller and shares what arrived over minted and accrued RIDE.
-    /// `exact`: the caller is the minter, whose fare token the market already refuses if it
-    /// charges a fee on transfer, so the amount is credited without measuring the balance.
-    function _depositRevenue(uint256 amount, bool exact) internal {
+    function _depositRevenue(uint256 amount) internal {
         if (amount == 0) revert RevenueZeroAmount();
-        uint256 received = amount;
-        if (exact) {
-            _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
-        } else {
-            uint256 before = _revenueToken.balanceOf(address(this));
-            _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
-            // Credit what actually arrived (a fee-on-transfer token delivers less).
-            received = _revenueToken.balanceOf(address(this)) - before;
-        }
+        uint256 before = _revenueToken.balanceOf(address(this));
+        _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
+        // Credit what actually arrived (a fee-on-transfer token delivers less).
+        _shareRevenue(_revenueToken.balanceOf(address(this)) - before);
+    }
+
+    /// @dev Shares `received` over minted and accrued RIDE. The tokens are here already, or
+    /// (for the minter's per-ride revenue) owed by the minter and collected by `_collectRevenue`
+    /// before any claim or sweep pays out.
+    function _shareRevenue(uint256 received) internal {
         Totals memory totals = _totals;
         _totals.deposited = (totals.deposited + received).toUint128();
 
@@ -126,12 +127,22 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
         if (supply < _MIN_SHARING_SUPPLY) {
             _waiting += received;
         } else {
-            distributed = received + _waiting;
-            if (distributed != received) _waiting = 0;
-            _pointsPerShare += (distributed * _MAGNITUDE) / supply;
+            uint256 points = _pointsPerShare;
+            distributed = received;
+            // Revenue waits only before the first share: RIDE is never burned, so once the
+            // supply reached the minimum it stays there and `_waiting` stays empty.
+            if (points == 0) {
+                distributed += _waiting;
+                _waiting = 0;
+            }
+            _pointsPerShare = points + (distributed * _MAGNITUDE) / supply;
         }
         emit RevenueDeposited(_msgSender(), received, distributed);
     }
+
+    /// @dev Brings in revenue that was shared but is still held elsewhere (the minter's); called
+    /// before a claim or a sweep pays out. None by default.
+    function _collectRevenue() internal virtual {}
 
     /// @dev Counts `amount` not-yet-minted RIDE for `account`, earning from now on.
     function _addPending(address account, uint256 amount) internal returns (uint256 pending) {
