@@ -41,9 +41,10 @@ interface ICoopToken is IERC20, IVotes {
     function mint(address to, uint256 amount) external;
 
     /// @notice Records a finalized ride in one call: accrues `reward` RIDE to `driver` (counted in
-    /// the revenue share at once, minted later by {release}), then deposits `revenue` of the
-    /// revenue token from the caller into the holders' accumulator, shared over minted and
-    /// accrued RIDE alike. Either amount may be zero.
+    /// the revenue share at once, minted later by {release}), then shares `revenue` of the
+    /// revenue token over minted and accrued RIDE alike. The minter keeps those tokens (owed)
+    /// and sends them with `IRevenueSource.sendRevenue`, which the token calls before it pays
+    /// a claim or a sweep: a ride moves no revenue token. Either amount may be zero.
     /// Requirements: caller is the minter; minted plus accrued RIDE stays within the cap.
     /// Emits {RewardAccrued} if `reward` is non-zero and {RevenueDeposited} if `revenue` is.
     function accrue(address driver, uint256 reward, uint256 revenue) external;

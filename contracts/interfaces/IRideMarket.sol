@@ -3,10 +3,12 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ICoopToken} from "./ICoopToken.sol";
+import {IRevenueSource} from "./IRevenueSource.sol";
 
 /// @title RideMarket: drivers, ride requests, matching, escrow, payment, rewards and ratings
 /// @notice Amounts are in the fare stablecoin's smallest unit; RIDE amounts in wei (18 decimals).
-interface IRideMarket {
+
+interface IRideMarket is IRevenueSource {
     /// @notice The ride's place in the state machine (see docs/DESIGN.md for the arrows).
     enum RideState {
         None,

@@ -12,13 +12,21 @@ library Geohash {
     error InvalidCell(bytes6 cell);
 
     /// @notice Reverts with {InvalidCell} unless `cell` is a precision-5 or -6 geohash.
+    /// @dev Without a loop: each character selects its bit of the alphabet mask (a code of 128
+    /// or more selects a bit above the mask's highest, so it fails too); the sixth character
+    /// may also be zero (precision 5).
     function check(bytes6 cell) internal pure {
-        // Six iterations at most: the loop is over the characters of one cell.
-        for (uint256 i; i < 6; ++i) {
-            uint8 c = uint8(cell[i]);
-            if (c == 0 && i == 5) return;
-            if (c >= 128 || (_ALPHABET >> c) & 1 == 0) revert InvalidCell(cell);
-        }
+        uint256 v = uint48(cell);
+        uint256 a = _ALPHABET;
+        uint256 last = v & 0xff;
+        uint256 ok =
+            (a >> (v >> 40)) &
+                (a >> ((v >> 32) & 0xff)) &
+                (a >> ((v >> 24) & 0xff)) &
+                (a >> ((v >> 16) & 0xff)) &
+                (a >> ((v >> 8) & 0xff)) &
+                ((a >> last) | (last == 0 ? 1 : 0));
+        if (ok & 1 == 0) revert InvalidCell(cell);
     }
 
     /// @notice The precision-5 area a cell lies in, as the indexed topic drivers filter on.

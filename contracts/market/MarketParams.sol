@@ -38,9 +38,16 @@ abstract contract MarketParams is Context, IRideMarket {
 
     Params internal _params;
     Amounts internal _amounts;
-    RewardCaps internal _rewardCaps;
-    /// @dev The smallest fare that counts toward ratings and RIDE rewards (1 tUSD at deployment).
-    uint96 internal _minFare;
+    /// @dev One slot, read together at finalization: the reward caps (`RewardCaps`, narrowed
+    /// to uint80 like `Amounts`) and the smallest fare that counts toward ratings and RIDE
+    /// rewards (1 tUSD at deployment).
+    struct Caps {
+        uint80 pairFareCap;
+        uint80 driverFareCap;
+        uint96 minFare;
+    }
+
+    Caps internal _caps;
     /// @dev When each parameter was last changed by governance (zero: never since deployment).
     mapping(bytes32 name => uint256) private _changedAt;
 
@@ -104,7 +111,8 @@ abstract contract MarketParams is Context, IRideMarket {
 
     /// @inheritdoc IRideMarket
     function parameters() external view returns (Params memory, Amounts memory, RewardCaps memory) {
-        return (_params, _amounts, _rewardCaps);
+        Caps memory caps = _caps;
+        return (_params, _amounts, RewardCaps(caps.pairFareCap, caps.driverFareCap));
     }
 
     /// @inheritdoc IRideMarket
@@ -144,9 +152,9 @@ abstract contract MarketParams is Context, IRideMarket {
         if (name == _MIN_STAKE) return _amounts.minStake;
         if (name == _CANCELLATION_FEE) return _amounts.cancellationFee;
         if (name == _NO_SHOW_PENALTY) return _amounts.noShowPenalty;
-        if (name == _PAIR_FARE_CAP) return _rewardCaps.pairFareCap;
-        if (name == _DRIVER_FARE_CAP) return _rewardCaps.driverFareCap;
-        return _minFare; // _bounds rejected unknown names first
+        if (name == _PAIR_FARE_CAP) return _caps.pairFareCap;
+        if (name == _DRIVER_FARE_CAP) return _caps.driverFareCap;
+        return _caps.minFare; // _bounds rejected unknown names first
     }
 
     /// @dev Checks `value` against the bound, stores it and emits {ParameterChanged}. The
@@ -166,9 +174,9 @@ abstract contract MarketParams is Context, IRideMarket {
         else if (name == _MIN_STAKE) _amounts.minStake = uint80(value);
         else if (name == _CANCELLATION_FEE) _amounts.cancellationFee = uint80(value);
         else if (name == _NO_SHOW_PENALTY) _amounts.noShowPenalty = uint80(value);
-        else if (name == _PAIR_FARE_CAP) _rewardCaps.pairFareCap = uint96(value);
-        else if (name == _DRIVER_FARE_CAP) _rewardCaps.driverFareCap = uint96(value);
-        else _minFare = uint96(value);
+        else if (name == _PAIR_FARE_CAP) _caps.pairFareCap = uint80(value);
+        else if (name == _DRIVER_FARE_CAP) _caps.driverFareCap = uint80(value);
+        else _caps.minFare = uint96(value);
         emit ParameterChanged(name, old, value);
     }
 }

@@ -3,12 +3,15 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
+import {IRevenueSource} from "../interfaces/IRevenueSource.sol";
+import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
 
 /// @title MockMinter: a test-only stand-in for the RideMarket as RIDE's minter
 /// @notice CoopToken refuses an EOA minter, so tests set this contract and mint through it.
 /// Anyone may call it: never deploy it outside a test chain.
-contract MockMinter {
+contract MockMinter is IRevenueSource {
     ICoopToken private immutable _token;
+    uint256 private _unsent;
 
     constructor(ICoopToken token_) {
         _token = token_;
@@ -19,10 +22,25 @@ contract MockMinter {
         _token.mint(to, amount);
     }
 
-    /// @notice Forwards to `CoopToken.accrue(driver, reward, revenue)`; the revenue is pulled
-    /// from this contract, so fund and approve it first (`approveRevenue`).
+    /// @notice Forwards to `CoopToken.accrue(driver, reward, revenue)`; like the market it owes
+    /// the revenue from then on and sends it when the token asks, so fund it first.
     function accrue(address driver, uint256 reward, uint256 revenue) external {
+        _unsent += revenue;
         _token.accrue(driver, reward, revenue);
+    }
+
+    /// @inheritdoc IRevenueSource
+    function sendRevenue() external returns (uint256 amount) {
+        amount = _unsent;
+        if (amount == 0) return 0;
+        _unsent = 0;
+        emit RevenueSent(address(_token), amount);
+        IRevenueShare(address(_token)).revenueToken().transfer(address(_token), amount);
+    }
+
+    /// @inheritdoc IRevenueSource
+    function unsentRevenue() external view returns (uint256) {
+        return _unsent;
     }
 
     /// @notice Forwards to `CoopToken.release(account, amount)`.

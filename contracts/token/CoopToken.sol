@@ -8,6 +8,7 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
+import {IRevenueSource} from "../interfaces/IRevenueSource.sol";
 import {RevenueShare} from "./RevenueShare.sol";
 
 /// @title CoopToken (RIDE)
@@ -67,7 +68,7 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
             if (total > cap()) revert ERC20ExceededCap(total, cap());
             emit RewardAccrued(driver, reward, _addPending(driver, reward));
         }
-        if (revenue != 0) _depositRevenue(revenue);
+        if (revenue != 0) _shareRevenue(revenue);
     }
 
     /// @inheritdoc ICoopToken
@@ -101,6 +102,12 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
 
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
+    }
+
+    /// @dev The minter keeps each ride's holders' revenue until a claim or a sweep needs it.
+    function _collectRevenue() internal override {
+        address minter_ = _minter;
+        if (minter_ != address(0)) IRevenueSource(minter_).sendRevenue();
     }
 
     function _checkMinter() private view {

@@ -30,15 +30,27 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
     IERC20 private immutable _revenueToken;
     address private immutable _governance;
 
+    /// @dev One slot per account: revenue claimed, and RIDE accrued by the minter and not
+    /// minted yet (it shares revenue like a balance). Packed so that accruing to a driver who
+    /// claimed its RIDE rewrites a non-zero slot rather than filling an empty one.
+    struct Holder {
+        uint128 claimed;
+        uint128 pending;
+    }
+
+    /// @dev One slot: all revenue deposited, and all RIDE accrued and not minted; both change
+    /// together at each ride's finalization.
+    struct Totals {
+        uint128 deposited;
+        uint128 pending;
+    }
+
     uint256 private _pointsPerShare;
     mapping(address account => int256) private _corrections;
-    mapping(address account => uint256) private _claimed;
-    uint256 private _totalDeposited;
+    mapping(address account => Holder) private _holders;
+    Totals private _totals;
     uint256 private _totalClaimed;
     uint256 private _waiting;
-    /// @dev RIDE accrued by the minter and not minted yet: it shares revenue like a balance.
-    mapping(address account => uint256) private _pending;
-    uint256 private _totalPending;
 
     constructor(IERC20 revenueToken_, address governance_) {
         _revenueToken = revenueToken_;
@@ -62,10 +74,11 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function claimRevenue(address to) external nonReentrant returns (uint256 amount) {
+        _collectRevenue();
         address holder = _msgSender();
         amount = _claimable(holder);
         if (amount == 0) revert RevenueZeroAmount();
-        _claimed[holder] += amount;
+        _holders[holder].claimed += amount.toUint128();
         _totalClaimed += amount;
         emit RevenueClaimed(holder, to, amount);
         _revenueToken.safeTransfer(to, amount);
@@ -78,13 +91,14 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
 
     /// @inheritdoc IRevenueShare
     function revenueTotals() external view returns (uint256 deposited, uint256 claimed, uint256 waiting) {
-        return (_totalDeposited, _totalClaimed, _waiting);
+        return (_totals.deposited, _totalClaimed, _waiting);
     }
 
     /// @inheritdoc IRevenueShare
     function sweep(IERC20 token, address to, uint256 amount) external nonReentrant {
         if (_msgSender() != _governance) revert RevenueNotGovernance(_msgSender());
-        uint256 owed = token == _revenueToken ? _totalDeposited - _totalClaimed : 0;
+        _collectRevenue();
+        uint256 owed = token == _revenueToken ? _totals.deposited - _totalClaimed : 0;
         uint256 available = token.balanceOf(address(this)) - owed;
         if (amount > available) revert RevenueSweepExceedsSurplus(address(token), amount, available);
         emit Swept(address(token), to, amount);
@@ -97,57 +111,77 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
         uint256 before = _revenueToken.balanceOf(address(this));
         _revenueToken.safeTransferFrom(_msgSender(), address(this), amount);
         // Credit what actually arrived (a fee-on-transfer token delivers less).
-        uint256 received = _revenueToken.balanceOf(address(this)) - before;
-        _totalDeposited += received;
+        _shareRevenue(_revenueToken.balanceOf(address(this)) - before);
+    }
+
+    /// @dev Shares `received` over minted and accrued RIDE. The tokens are here already, or
+    /// (for the minter's per-ride revenue) owed by the minter and collected by `_collectRevenue`
+    /// before any claim or sweep pays out.
+    function _shareRevenue(uint256 received) internal {
+        Totals memory totals = _totals;
+        _totals.deposited = (totals.deposited + received).toUint128();
 
         // Accrued RIDE counts: a driver who has not claimed yet earns as if it had.
-        uint256 supply = totalSupply() + _totalPending;
+        uint256 supply = totalSupply() + totals.pending;
         uint256 distributed;
         if (supply < _MIN_SHARING_SUPPLY) {
             _waiting += received;
         } else {
-            distributed = received + _waiting;
-            _waiting = 0;
-            _pointsPerShare += (distributed * _MAGNITUDE) / supply;
+            uint256 points = _pointsPerShare;
+            distributed = received;
+            // Revenue waits only before the first share: RIDE is never burned, so once the
+            // supply reached the minimum it stays there and `_waiting` stays empty.
+            if (points == 0) {
+                distributed += _waiting;
+                _waiting = 0;
+            }
+            _pointsPerShare = points + (distributed * _MAGNITUDE) / supply;
         }
         emit RevenueDeposited(_msgSender(), received, distributed);
     }
 
+    /// @dev Brings in revenue that was shared but is still held elsewhere (the minter's); called
+    /// before a claim or a sweep pays out. None by default.
+    function _collectRevenue() internal virtual {}
+
     /// @dev Counts `amount` not-yet-minted RIDE for `account`, earning from now on.
     function _addPending(address account, uint256 amount) internal returns (uint256 pending) {
-        pending = _pending[account] + amount;
-        _pending[account] = pending;
-        _totalPending += amount;
+        Holder storage h = _holders[account];
+        pending = h.pending + amount;
+        h.pending = pending.toUint128();
+        _totals.pending += amount.toUint128();
         _corrections[account] -= (_pointsPerShare * amount).toInt256();
     }
 
     /// @dev Turns `amount` pending RIDE of `account` into balance; its points are unchanged
     /// (the correction added here is the one the mint's `_update` subtracts again).
     function _releasePending(address account, uint256 amount) internal returns (uint256 pending) {
-        uint256 had = _pending[account];
+        Holder storage h = _holders[account];
+        uint256 had = h.pending;
         if (amount > had) revert RevenuePendingInsufficient(account, amount, had);
         pending = had - amount;
-        _pending[account] = pending;
-        _totalPending -= amount;
+        h.pending = uint128(pending);
+        _totals.pending -= uint128(amount);
         _corrections[account] += (_pointsPerShare * amount).toInt256();
     }
 
     /// @dev RIDE accrued and not minted, in total.
     function _pendingTotal() internal view returns (uint256) {
-        return _totalPending;
+        return _totals.pending;
     }
 
     /// @dev RIDE accrued to `account` and not minted.
     function _pendingOf(address account) internal view returns (uint256) {
-        return _pending[account];
+        return _holders[account].pending;
     }
 
     function _claimable(address holder) private view returns (uint256) {
-        uint256 shares = balanceOf(holder) + _pending[holder];
+        Holder memory h = _holders[holder];
+        uint256 shares = balanceOf(holder) + h.pending;
         int256 points = (_pointsPerShare * shares).toInt256() + _corrections[holder];
         // Corrections never make an account's points negative: they only remove what was
         // accrued on tokens the account no longer holds, or add what it had before receiving.
-        return uint256(points) / _MAGNITUDE - _claimed[holder];
+        return uint256(points) / _MAGNITUDE - h.claimed;
     }
 
     /// @dev Moves the points that `value` carries, so each side keeps what it accrued so far.

@@ -56,7 +56,7 @@ describe("RideMarket: payment", function () {
   });
 
   describe("the holders' share at finalization", function () {
-    it("deposits the holders' share into the RIDE revenue share in the finalizing transaction", async function () {
+    it("shares the holders' share in RIDE's accumulator in the finalizing transaction, keeping the tokens owed", async function () {
       const f = await loadFixture(deployMarketFixture);
       const { market, token, tusd, riders, drivers } = f;
       const id = await startedRide(market, riders[0], drivers[0]);
@@ -67,7 +67,9 @@ describe("RideMarket: payment", function () {
       await expect(tx)
         .to.emit(token, "RevenueDeposited")
         .withArgs(await market.getAddress(), amount, amount);
-      await expect(tx).to.changeTokenBalances(tusd, [market, token], [-amount, amount]);
+      // No token moves per ride: the market keeps the share, owed, until RIDE collects it.
+      await expect(tx).to.changeTokenBalances(tusd, [market, token], [0n, 0n]);
+      expect(await market.unsentRevenue()).to.equal(amount);
       // RevenueShare rounds down through its 2^96 accumulator: the sole holder gets all but dust.
       const shares = ride("20");
       const pointsPerShare = (amount * 2n ** 96n) / shares;

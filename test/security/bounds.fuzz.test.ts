@@ -21,7 +21,11 @@ async function confirmedRide(f: MarketFixture, fare: bigint, feeBps: bigint, hol
   const creditBefore = await market.creditOf(driver.address);
   const before = await market.totals();
   const beforeDeposited = (await token.revenueTotals()).deposited;
+  const unsentBefore = await market.unsentRevenue();
   await market.connect(rider).confirmRide(id, 5);
+  // The holders' part stays in the market (owed) until RIDE collects it: send it, then count.
+  const kept = (await market.unsentRevenue()) - unsentBefore;
+  await market.sendRevenue();
   const after = await market.totals();
   const afterDeposited = (await token.revenueTotals()).deposited;
   return {
@@ -30,6 +34,7 @@ async function confirmedRide(f: MarketFixture, fare: bigint, feeBps: bigint, hol
     treasury: after.treasuryPending - before.treasuryPending,
     owedBefore: before.owed,
     owedAfter: after.owed,
+    kept,
   };
 }
 
@@ -130,6 +135,7 @@ describe("Security: governed bounds and fee-split rounding, fuzzed", function ()
         const want = split(fare, feeBps, share);
         expect([got.driver, got.holders, got.treasury]).to.deep.equal([want.driver, want.holders, want.treasury]);
         expect(got.driver + got.holders + got.treasury).to.equal(fare);
+        expect(got.kept).to.equal(got.holders); // kept in the market until sent
         expect(got.owedAfter).to.equal(got.owedBefore - got.holders); // the holders' part left for RIDE
       });
     }
@@ -147,6 +153,7 @@ describe("Security: governed bounds and fee-split rounding, fuzzed", function ()
             const got = await confirmedRide(f, fare, feeBps, share, i);
             expect(got.driver + got.holders + got.treasury, `fare ${fare}`).to.equal(fare);
             expect((got.holders + got.treasury) * 10n <= fare, `fee of fare ${fare}`).to.equal(true);
+            expect(got.kept, `kept of fare ${fare}`).to.equal(got.holders);
             expect(got.owedAfter).to.equal(got.owedBefore - got.holders); // the holders' part left for RIDE
             expect(await f.tusd.balanceOf(await f.market.getAddress())).to.equal(got.owedAfter);
           },

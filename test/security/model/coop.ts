@@ -142,6 +142,8 @@ export interface ModelState {
   lastRatings: Map<string, number>;
   totalOwed: bigint;
   treasuryPending: bigint;
+  /** The holders' revenue the market keeps (owed) until RIDE collects it (`sendRevenue`). */
+  revenueUnsent: bigint;
   /** The treasury's outflow limit: the period of the allowance and what it still allows. */
   treasuryPeriod: number;
   treasuryAllowance: bigint;
@@ -238,7 +240,17 @@ export function delegate(s: ModelState, from: string, to: string): void {
   s.delegates.set(from, to);
 }
 
+/** `sendRevenue`: the market sends RIDE the holders' revenue it kept. */
+export function sendRevenue(s: ModelState): void {
+  const amount = s.revenueUnsent;
+  if (amount === 0n) return;
+  s.revenueUnsent = 0n;
+  s.totalOwed -= amount;
+  transferUsd(s, s.market, s.token, amount);
+}
+
 export function claimRevenue(s: ModelState, holder: string, to: string): void {
+  sendRevenue(s); // RIDE collects first
   const amount = claimable(s, holder);
   if (amount === 0n) fail("RevenueZeroAmount");
   s.claimed.set(holder, get(s.claimed, holder, 0n) + amount);
@@ -246,8 +258,7 @@ export function claimRevenue(s: ModelState, holder: string, to: string): void {
   transferUsd(s, s.token, to, amount);
 }
 
-function depositRevenue(s: ModelState, from: string, amount: bigint): void {
-  transferUsd(s, from, s.token, amount);
+function shareRevenue(s: ModelState, amount: bigint): void {
   s.deposited += amount;
   s.deposits += 1;
   const supply = s.supply + s.totalPending;
@@ -539,9 +550,10 @@ function finalize(s: ModelState, id: number, ride: ModelRide, rating: number, co
   const reward = confirmed && counts ? accrueReward(s, ride.rider, ride.driver, ride.fare) : 0n;
   // The reward accrues first, then the holders' share is deposited at once.
   if (reward !== 0n) addPending(s, ride.driver, reward);
+  // Shared at once; the tokens stay in the market, owed, until RIDE collects them.
   if (parts.holders !== 0n) {
-    s.totalOwed -= parts.holders;
-    depositRevenue(s, s.market, parts.holders);
+    s.revenueUnsent += parts.holders;
+    shareRevenue(s, parts.holders);
   }
 }
 
@@ -727,7 +739,7 @@ export function setParameter(s: ModelState, sender: string, name: ParamName, val
 
 /** Everything the market owes, summed from its parts: escrows, stakes, credits and fees. */
 export function owedFromParts(s: ModelState): bigint {
-  let total = s.treasuryPending;
+  let total = s.treasuryPending + s.revenueUnsent;
   for (const ride of s.rides.values()) if (LIVE.has(ride.state)) total += ride.fare;
   for (const acc of s.accounts.values()) total += acc.stake;
   for (const c of s.credits.values()) total += c;

@@ -73,6 +73,7 @@ export async function initialModel(w: World): Promise<ModelState> {
     lastRatings: new Map(),
     totalOwed: (await w.market.totals()).owed,
     treasuryPending: 0n,
+    revenueUnsent: 0n,
     treasuryPeriod: 0,
     treasuryAllowance: 0n,
     changedAt: new Map(),
@@ -612,8 +613,10 @@ export class Runner {
     expect(await token.totalPending(), `${where}: RIDE accrued, not minted`).to.equal(s.totalPending);
     expect(s.supply + M.unclaimedRewards(s), `${where}: supply + unclaimed == earned`).to.equal(s.rewardsEarned);
     expect(s.rewardsEarned <= s.cap, `${where}: earned within the cap`).to.equal(true);
-    // Revenue share: what the token holds is what holders were given and did not claim.
-    expect(tokenHeld, `${where}: revenue held`).to.equal(s.deposited - s.totalClaimed);
+    // Revenue share: what the token holds, with what the market kept for it, is what holders
+    // were given and did not claim.
+    expect(await market.unsentRevenue(), `${where}: revenue kept by the market`).to.equal(s.revenueUnsent);
+    expect(tokenHeld + s.revenueUnsent, `${where}: revenue held`).to.equal(s.deposited - s.totalClaimed);
     expect([revenue.deposited, revenue.claimed, revenue.waiting], `${where}: revenue totals`).to.deep.equal([
       s.deposited,
       s.totalClaimed,
