@@ -6,6 +6,7 @@ import {
   CoopToken__factory,
   RideMarket__factory,
   TimelockController__factory,
+  VRFRandomness__factory,
 } from "../../typechain-types";
 import type { Deployment } from "./deployment";
 
@@ -70,6 +71,16 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
     same("arbiter pool court", c.DisputeCourt.address, await pool.court());
     same("court governance is the timelock", timelockAddress, await court.governance());
     same("arbiter pool governance is the timelock", timelockAddress, await pool.governance());
+    if (c.Randomness !== undefined) {
+      same("arbiter pool randomness source", c.Randomness.address, await pool.randomnessSource());
+      // A VRF adapter answers only its one requester, which must be the pool (it freezes the
+      // draw weights before it asks); the blockhash source has no requester to check.
+      const requester = await VRFRandomness__factory.connect(c.Randomness.address, provider)
+        .requester()
+        .catch(() => undefined);
+      if (requester !== undefined)
+        same("VRF randomness requester is the arbiter pool", c.ArbiterPool.address, requester);
+    }
   }
 
   // Role members from events: AccessControl does not enumerate them.

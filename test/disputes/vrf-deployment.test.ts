@@ -6,6 +6,8 @@ import { NETWORKS } from "../../src/config";
 import { ignitionParameters, randomnessChoice } from "../../src/deploy";
 import { rideCoopModule } from "../../ignition/modules/RideCoop";
 import type { KeyRegistry, VRFCoordinatorV2_5Mock, VRFRandomness } from "../../typechain-types";
+import type { Deployment } from "../../src/client/deployment";
+import { checkWiring } from "../../src/client/verify";
 
 const KEY_HASH = keccak256(toUtf8Bytes("sepolia lane"));
 const SEPOLIA_VARS: Record<string, string> = {
@@ -44,7 +46,33 @@ async function deployVRFSuite() {
   )) as unknown as VRFRandomness;
   const keys = (await ethers.getContractAt("KeyRegistry", await result.keys.getAddress())) as unknown as KeyRegistry;
   await coordinator.addConsumer(subId, await vrf.getAddress());
-  return { coordinator, subId, vrf, keys, pool: result.pool, timelock: result.timelock };
+  // What `deploy` records, enough for the wiring check (contracts, fare token, deployer, block).
+  const address = async (c: { getAddress(): Promise<string> }) => ({ address: await c.getAddress() });
+  const deployment = {
+    blockNumber: 0,
+    deployer: (await ethers.getSigners())[0].address,
+    fareToken: await address(tusd),
+    contracts: {
+      Timelock: await address(result.timelock),
+      CoopToken: await address(result.token),
+      RideMarket: await address(result.market),
+      CoopGovernor: await address(result.governor),
+      DisputeCourt: await address(result.court),
+      ArbiterPool: await address(result.pool),
+      Randomness: await address(result.randomness),
+      KeyRegistry: await address(result.keys),
+    },
+  } as unknown as Deployment;
+  return {
+    coordinator,
+    subId,
+    vrf,
+    keys,
+    pool: result.pool,
+    court: result.court,
+    timelock: result.timelock,
+    deployment,
+  };
 }
 
 describe("Deployment: the arbiter pool's randomness source", function () {
@@ -103,6 +131,40 @@ describe("Deployment: the arbiter pool's randomness source", function () {
       const { vrf, pool } = await loadFixture(deployVRFSuite);
       expect(await vrf.requester()).to.equal(await pool.getAddress());
       expect(await vrf.owner()).to.equal(await vrf.getAddress());
+    });
+
+    it("passes the deployment's wiring check, which confirms the pool as the adapter's requester", async function () {
+      const { deployment } = await loadFixture(deployVRFSuite);
+      const checks = await checkWiring(deployment, ethers.provider);
+      expect(checks.filter((c) => !c.ok)).to.deep.equal([]);
+      expect(checks.map((c) => c.what)).to.include.members([
+        "arbiter pool randomness source",
+        "VRF randomness requester is the arbiter pool",
+      ]);
+    });
+
+    it("fails the wiring check for an adapter that answers another requester", async function () {
+      const { deployment, coordinator, subId, timelock, court } = await loadFixture(deployVRFSuite);
+      const other = await ethers.deployContract("VRFRandomness", [
+        await coordinator.getAddress(),
+        await timelock.getAddress(),
+        KEY_HASH,
+        subId,
+        false,
+        100_000,
+        3,
+        86_400,
+      ]);
+      await other.setRequester(await court.getAddress());
+      const wrong = {
+        ...deployment,
+        contracts: { ...deployment.contracts, Randomness: { address: await other.getAddress() } },
+      } as unknown as Deployment;
+      const failed = (await checkWiring(wrong, ethers.provider)).filter((c) => !c.ok);
+      expect(failed.find((c) => c.what === "VRF randomness requester is the arbiter pool")).to.deep.include({
+        expected: deployment.contracts.ArbiterPool!.address,
+        actual: await court.getAddress(),
+      });
     });
 
     it("puts the adapter's parameters under the timelock", async function () {
