@@ -269,20 +269,26 @@ async function measureGovernance(b: Bench, out: Figures): Promise<void> {
   out.set("governor.execute", await gasOfResult(await asProposer.execute(proposalId)));
 }
 
+/** `driver` (registered) drives a 100 tUSD ride, claims its RIDE and approves the pool to stake it. */
+async function earnRideForPool(b: Bench, driver: HardhatEthersSigner): Promise<void> {
+  const { market, token } = b.client;
+  const own = await request(b, b.riders[0], usd("100"));
+  await market.connect(driver).acceptRide(own.id, usd("100"));
+  await market.connect(driver).startRide(own.id);
+  await market.connect(b.riders[0]).confirmRide(own.id, 5);
+  await market.connect(driver).claimRewards();
+  await token.connect(driver).approve(await b.pool.getAddress(), hre.ethers.MaxUint256);
+}
+
 /** Disputes: open, settle, draw, rule, appeal; arbiter stake and unstake. */
 async function measureDisputes(b: Bench, out: Figures): Promise<void> {
-  const { market, token } = b.client;
+  const { market } = b.client;
   const { court, pool } = b;
   const [rider, driver] = [b.riders[1], b.drivers[1]];
   // One arbiter, the newcomer driver, earns RIDE from a ride of its own and stakes it: with a
   // single eligible arbiter the draw's path does not depend on the block hash.
   const arbiter = b.others[0];
-  const own = await request(b, b.riders[0], usd("100"));
-  await market.connect(arbiter).acceptRide(own.id, usd("100"));
-  await market.connect(arbiter).startRide(own.id);
-  await market.connect(b.riders[0]).confirmRide(own.id, 5);
-  await market.connect(arbiter).claimRewards();
-  await token.connect(arbiter).approve(await pool.getAddress(), hre.ethers.MaxUint256);
+  await earnRideForPool(b, arbiter);
   out.set("pool.stake.first", await gasOf(pool.connect(arbiter).stake(rideWei("20"))));
   out.set("pool.stake.repeat", await gasOf(pool.connect(arbiter).stake(rideWei("20"))));
   let id = (await request(b, rider, usd("20"))).id;
@@ -305,12 +311,7 @@ async function measureDisputes(b: Bench, out: Figures): Promise<void> {
   // and the draw costs the same after 10 and after 10,000 earlier rides.
   for (const extra of b.others.slice(1, 4)) {
     await market.connect(extra).registerDriver(usd("100"));
-    const r = await request(b, b.riders[0], usd("100"));
-    await market.connect(extra).acceptRide(r.id, usd("100"));
-    await market.connect(extra).startRide(r.id);
-    await market.connect(b.riders[0]).confirmRide(r.id, 5);
-    await market.connect(extra).claimRewards();
-    await token.connect(extra).approve(await pool.getAddress(), hre.ethers.MaxUint256);
+    await earnRideForPool(b, extra);
     await pool.connect(extra).stake(rideWei("20"));
   }
 

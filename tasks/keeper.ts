@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { workTarget } from "../src/client/client";
 import { formatDuration, InputError, parseDuration } from "../src/client/format";
 import { networkConfig } from "../src/config";
-import { clientFor, report, roleTask, txLine, type CommonArgs } from "./lib/common";
+import { clientFor, mineAfterLatest, report, roleTask, txLine, type CommonArgs } from "./lib/common";
 
 interface KeeperArgs extends CommonArgs {
   once: boolean;
@@ -37,9 +37,8 @@ roleTask(
         if (args.mine) {
           const wait = await client.secondsUntilPoolPhase();
           if (wait > 0) {
-            // A block `wait` after the latest one (not after the wall clock, nor at a pinned
-            // timestamp): the pool's staking time is then over for the pass below.
-            await hre.network.provider.send("evm_mine", [Number(await client.now()) + wait]);
+            // The pool's staking time is then over for the pass below.
+            await mineAfterLatest(hre, wait);
             if (!args.json)
               report(args, [`Advanced ${wait} s to the end of the pool's staking time (local chain)`], {});
           }

@@ -2,16 +2,7 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatDuration, InputError, parseDuration } from "../src/client/format";
 import { NETWORKS } from "../src/config";
-import { friendly, report } from "./lib/common";
-
-interface Block {
-  number: string;
-  timestamp: string;
-}
-
-async function latestBlock(hre: HardhatRuntimeEnvironment): Promise<Block> {
-  return (await hre.network.provider.send("eth_getBlockByNumber", ["latest", false])) as Block;
-}
+import { friendly, mineAfterLatest, report } from "./lib/common";
 
 interface AdvanceArgs {
   by: string;
@@ -37,12 +28,9 @@ task("time:advance", "Local chains only: moves the chain's clock forward by --by
       }
       const seconds = parseDuration(args.by, "by");
       if (seconds === 0) throw new InputError("by", `"${args.by}" is no time; write it like 90s, 6m, 2h or 1d`);
-      // From the latest block's time, not the wall clock's: the block mined here is exactly
-      // `seconds` later than the one before it, however long the process took to start.
-      const latest = await latestBlock(hre);
-      await hre.network.provider.send("evm_mine", [Number(BigInt(latest.timestamp)) + seconds]);
-      const block = await latestBlock(hre);
-      const result = { seconds, blockNumber: Number(block.number), timestamp: BigInt(block.timestamp) };
+      // The block mined here is exactly `seconds` later than the one before it, however long
+      // the process took to start.
+      const result = { seconds, ...(await mineAfterLatest(hre, seconds)) };
       report(
         args,
         [

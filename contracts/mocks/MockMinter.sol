@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
 import {IRevenueSource} from "../interfaces/IRevenueSource.sol";
 import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
@@ -10,6 +11,8 @@ import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
 /// @notice CoopToken refuses an EOA minter, so tests set this contract and mint through it.
 /// Anyone may call it: never deploy it outside a test chain.
 contract MockMinter is IRevenueSource {
+    using SafeERC20 for IERC20;
+
     ICoopToken private immutable _token;
     uint256 private _unsent;
 
@@ -35,7 +38,7 @@ contract MockMinter is IRevenueSource {
         if (amount == 0) return 0;
         _unsent = 0;
         emit RevenueSent(address(_token), amount);
-        IRevenueShare(address(_token)).revenueToken().transfer(address(_token), amount);
+        IRevenueShare(address(_token)).revenueToken().safeTransfer(address(_token), amount);
     }
 
     /// @inheritdoc IRevenueSource

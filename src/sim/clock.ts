@@ -33,11 +33,9 @@ export class SimClock {
 
   /** Sends one transaction at the next second, records its gas under `op`, returns the gas. */
   async send(op: string, tx: () => Promise<ContractTransactionResponse>): Promise<bigint> {
-    this.nowSeconds += 1;
-    await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
     let receipt;
     try {
-      receipt = await (await tx()).wait();
+      receipt = await (await this.at(tx)).wait();
     } catch (err) {
       // A revert reaches the person running the simulation as the decoded custom error.
       const explained = explainError(err);
@@ -53,15 +51,13 @@ export class SimClock {
    * simulation acts through the same client the tasks use.
    */
   async act<T extends { gasUsed: bigint }>(op: string, call: () => Promise<T>): Promise<T> {
-    this.nowSeconds += 1;
-    await this.provider.send("evm_setNextBlockTimestamp", [this.nowSeconds]);
-    const result = await call();
+    const result = await this.at(call);
     this.gas.add(op, result.gasUsed);
     return result;
   }
 
   /**
-   * Runs `call` (one transaction that is not a contract call, such as a deployment) at the
+   * Runs `call` (one transaction: a contract call, a client operation or a deployment) at the
    * next second, so the chain's time never runs ahead of the clock's.
    */
   async at<T>(call: () => Promise<T>): Promise<T> {

@@ -123,3 +123,21 @@ export function roleTask<A extends CommonArgs, R>(
       }
     });
 }
+
+/**
+ * Local chains only: mines one block exactly `seconds` after the latest block (not after the
+ * wall clock, and whatever next timestamp was pinned), so a slow machine adds no time.
+ */
+export async function mineAfterLatest(
+  hre: HardhatRuntimeEnvironment,
+  seconds: number,
+): Promise<{ blockNumber: number; timestamp: bigint }> {
+  const latest = async () =>
+    (await hre.network.provider.send("eth_getBlockByNumber", ["latest", false])) as {
+      number: string;
+      timestamp: string;
+    };
+  await hre.network.provider.send("evm_mine", [Number(BigInt((await latest()).timestamp)) + seconds]);
+  const block = await latest();
+  return { blockNumber: Number(block.number), timestamp: BigInt(block.timestamp) };
+}
