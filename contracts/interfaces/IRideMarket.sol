@@ -7,7 +7,6 @@ import {IRevenueSource} from "./IRevenueSource.sol";
 
 /// @title RideMarket: drivers, ride requests, matching, escrow, payment, rewards and ratings
 /// @notice Amounts are in the fare stablecoin's smallest unit; RIDE amounts in wei (18 decimals).
-
 interface IRideMarket is IRevenueSource {
     /// @notice The ride's place in the state machine (see docs/DESIGN.md for the arrows).
     enum RideState {

@@ -188,7 +188,7 @@ export class SybilFarmer implements Adversary {
     const values = calldatas.map(() => 0n);
     const description = `${what} (sybil farmer, block ${ctx.clock.now})`;
     const proposer = this.drivers[0];
-    // RIDE bought at book value plus the premium may not even reach the proposal threshold.
+    // A farm whose RIDE does not reach the proposal threshold cannot propose at all.
     const votes = await ctx.suite.token.getVotes(proposer.address);
     const threshold = await governor.proposalThreshold();
     if (votes < threshold) {
