@@ -22,6 +22,21 @@ interface ICoopToken is IERC20, IVotes {
     event RewardAccrued(address indexed account, uint256 amount, uint256 pending);
     /// @notice `amount` of `account`'s accrued RIDE was minted to it (it now votes and transfers).
     event RewardReleased(address indexed account, uint256 amount, uint256 pending);
+    /// @notice RIDE was appraised (by the market, once per reward epoch, which then prices RIDE
+    /// at `ridePerToken` for the epoch): `value` is the most one whole RIDE can fetch
+    /// (revenue-token units), from the weekly revenue and RIDE issued since a mark at least a
+    /// week old and `shares` (RIDE minted and accrued); `ridePerToken` is the RIDE, in
+    /// millionths, one whole revenue token of fee buys at most (`type(uint64).max`: unpriced).
+    event Appraised(uint256 value, uint256 weeklyRevenue, uint256 weeklyIssue, uint256 shares, uint256 ridePerToken);
+
+    /// @notice Appraises one whole RIDE given the `treasury` it has a claim on: its share of the
+    /// treasury plus `VALUE_HORIZON` weeks of holders' revenue at the rate since a rate mark at
+    /// least `MARK_SPACING` old, diluted by RIDE issued at the rate since that mark (an upper
+    /// bound: see docs/TOKEN.md). Records a new mark when the newest is that old. Zero while
+    /// there is no RIDE. Also returns the most RIDE, in millionths, one whole revenue token
+    /// (`unit` units) buys at `ISSUE_PREMIUM_BPS` of that value: `type(uint64).max` when the
+    /// value is zero (no price applies). Requirements: caller is the minter. Emits {Appraised}.
+    function appraise(uint256 treasury, uint256 unit) external returns (uint256 value, uint256 ridePerToken);
 
     /// @notice The one address allowed to mint (the RideMarket); zero until the deploy step sets it.
     function minter() external view returns (address);

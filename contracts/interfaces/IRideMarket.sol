@@ -164,6 +164,7 @@ interface IRideMarket is IRevenueSource {
     error ParameterChangeTooSoon(bytes32 name, uint256 allowedAt);
     error SweepExceedsSurplus(address token, uint256 requested, uint256 available);
     error FeeOnTransferToken(uint256 sent, uint256 received);
+    error RideCapTooLarge(uint256 cap, uint256 max);
 
     // ---------------------------------------------------------------- events
 
@@ -408,6 +409,10 @@ interface IRideMarket is IRevenueSource {
     /// @notice Next ride id; total owed; the treasury's fees; RIDE earned. (The holders' share of
     /// each fee is deposited into RIDE's revenue share at finalization: nothing waits here.)
     function totals() external view returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned);
+
+    /// @notice The epoch the RIDE price was last set for, and that price: the RIDE, in
+    /// millionths, one whole fare token of fee buys at most (`type(uint64).max`: no price applies).
+    function rewardPrice() external view returns (uint256 epoch, uint256 ridePerFee);
 
     /// @notice A parameter's value and hard bounds.
     function parameter(bytes32 name) external view returns (uint256 value, uint256 min, uint256 max);

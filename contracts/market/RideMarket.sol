@@ -47,6 +47,10 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// so that a majority, however obtained, drains it no faster than the minority can react.
     uint256 public constant TREASURY_PERIOD = 30 days;
     uint256 public constant TREASURY_OUTFLOW_BPS = 1_000;
+    /// @dev `Flows.ridePerFee` when no price applies yet (no RIDE or no fee history).
+    uint256 private constant _UNPRICED = type(uint64).max;
+    /// @dev `Flows.ridePerFee` counts RIDE in millionths (1e12 wei).
+    uint256 private constant _MICRO_RIDE = 1e12;
 
     /// @dev What `_credits` holds above the credit once an account was credited (see there).
     uint256 private constant _CREDIT_MARKER = 1;
@@ -63,18 +67,22 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     uint64 private _nextRideId = 1;
     uint192 private _totalOwed;
 
-    /// @dev One slot: the treasury's fees, what may still be spent this treasury period, and
-    /// the period (timestamp / TREASURY_PERIOD) that allowance belongs to.
-    uint128 private _treasuryPending;
+    /// @dev One slot, written at every finalization: the treasury's fees, what may still be spent
+    /// this treasury period, the period (timestamp / TREASURY_PERIOD) that allowance belongs to,
+    /// and the epoch the RIDE price was set for (read warm by the reward that follows).
+    uint96 private _treasuryPending;
     uint96 private _treasuryAllowance;
     uint32 private _treasuryPeriod;
+    uint32 private _priceEpoch;
 
     /// @dev One slot, written together at finalization: RIDE earned by all rides so far (claimed
-    /// or not; never above the token's cap) and the holders' revenue recorded in RIDE's
-    /// accumulator but kept here (and owed) until RIDE collects it with `sendRevenue`.
+    /// or not; never above the token's cap), the holders' revenue recorded in RIDE's
+    /// accumulator but kept here (and owed) until RIDE collects it with `sendRevenue`, and the
+    /// epoch's price: RIDE (in millionths) one whole fare token of fee buys at most.
     struct Flows {
-        uint128 rewardsEarned;
-        uint128 revenueUnsent;
+        uint96 rewardsEarned;
+        uint96 revenueUnsent;
+        uint64 ridePerFee;
     }
 
     Flows private _flows;
@@ -119,8 +127,12 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     ) MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_) {
         _fareToken = fareToken_;
         _rideToken = rideToken_;
-        _rideCap = rideToken_.cap();
+        uint256 rideCap = rideToken_.cap();
+        if (rideCap > type(uint96).max) revert RideCapTooLarge(rideCap, type(uint96).max);
+        _rideCap = rideCap;
         _initializer = _msgSender();
+        _flows.ridePerFee = uint64(_UNPRICED);
+        _priceEpoch = uint32(block.timestamp / EPOCH_LENGTH);
     }
 
     // ================================================================ wiring
@@ -504,7 +516,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (amount > allowance) revert TreasuryOutflowLimit(amount, allowance);
         // allowance <= treasury / 10 at its period's start, and spends only lower both together.
         _treasuryAllowance = uint96(allowance - amount);
-        _treasuryPending = uint128(treasury - amount);
+        _treasuryPending = uint96(treasury - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
     }
@@ -592,6 +604,11 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned)
     {
         return (_nextRideId, _totalOwed, _treasuryPending, _flows.rewardsEarned);
+    }
+
+    /// @inheritdoc IRideMarket
+    function rewardPrice() external view returns (uint256 epoch, uint256 ridePerFee) {
+        return (_priceEpoch, _flows.ridePerFee);
     }
 
     /// @inheritdoc IRideMarket
@@ -692,29 +709,30 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
-        _treasuryPending += uint128(treasury);
+        _treasuryPending += uint96(treasury);
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
-        uint256 reward = confirmed && counts ? _accrueReward(ride.rider, driver, fare, caps) : 0;
+        uint256 reward = confirmed && counts ? _accrueReward(ride, driver, fare, caps) : 0;
         emit RideFinalized(rideId, driver, driverAmount, holders, treasury, reward);
         // The holders' share goes into the accumulator now, ride by ride: no batch waits for
         // whoever holds at a chosen moment, and the reward just accrued shares it at once.
         // The tokens stay here, owed, until RIDE collects them before a claim (`sendRevenue`).
         if (reward != 0 || holders != 0) {
-            if (holders != 0) _flows.revenueUnsent += uint128(holders);
+            if (holders != 0) _flows.revenueUnsent += uint96(holders);
             _rideToken.accrue(driver, reward, holders);
         }
     }
 
     function _accrueReward(
-        address rider,
+        Ride storage ride,
         address driver,
         uint256 fare,
         Caps memory caps
     ) private returns (uint256 reward) {
+        uint256 ridePerFee = _currentPrice();
         uint32 epoch = uint32(block.timestamp / EPOCH_LENGTH);
-        EpochFare storage pair = _pairEpochs[_pairKey(rider, driver)];
+        EpochFare storage pair = _pairEpochs[_pairKey(ride.rider, driver)];
         RewardAccount storage rewards = _rewards[driver];
         uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
         uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
@@ -727,6 +745,15 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         );
         if (eligible == 0) return 0;
         reward = (eligible * _params.rewardPerToken) / _fareUnit;
+        if (ridePerFee != _UNPRICED) {
+            // The fee paid on the eligible fare buys RIDE at the epoch's price, and no more.
+            uint256 bought;
+            // eligible < 2^96, feeBps <= 1,000, ridePerFee < 2^64, 1e12 < 2^40: no overflow.
+            unchecked {
+                bought = (eligible * ride.feeBps * ridePerFee * _MICRO_RIDE) / (_BPS * _fareUnit);
+            }
+            if (bought < reward) reward = bought;
+        }
         uint256 room = _rideCap - _flows.rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
@@ -735,7 +762,20 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         rewards.epoch = epoch;
         rewards.epochFare = uint96(driverUsed + eligible);
         rewards.accrued += uint128(reward);
-        _flows.rewardsEarned += uint128(reward);
+        _flows.rewardsEarned += uint96(reward);
+    }
+
+    /// @dev This epoch's RIDE price, set by its first rewarded ride: RIDE is sold for fees, never
+    /// given, at a premium over what it appraises itself at (`ICoopToken.appraise`: its treasury
+    /// share and a year of revenue, diluted), so farming it costs more than it is worth.
+    function _currentPrice() private returns (uint256 ridePerFee) {
+        uint32 epoch = uint32(block.timestamp / EPOCH_LENGTH);
+        if (epoch == _priceEpoch) return _flows.ridePerFee;
+        // RIDE's {Appraised} event records the value and the price (the market keeps no copy
+        // of either event: RideMarket is at the contract size limit).
+        (, ridePerFee) = _rideToken.appraise(_treasuryPending, _fareUnit);
+        _flows.ridePerFee = uint64(ridePerFee);
+        _priceEpoch = epoch;
     }
 
     function _cancelAccepted(uint256 rideId, Ride storage ride, bytes32 reason, uint256 feeAmount) private {

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Capped} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Capped.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
 import {IRevenueSource} from "../interfaces/IRevenueSource.sol";
@@ -17,8 +18,27 @@ import {RevenueShare} from "./RevenueShare.sol";
 /// There is no owner, no admin mint, no pause and no burn: the only way RIDE comes into being
 /// is a ride, through the one minter fixed at deployment.
 contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare, ICoopToken {
+    /// @notice Weeks of holders' revenue one RIDE is appraised at (see `appraise`).
+    uint256 public constant VALUE_HORIZON = 52;
+    /// @notice The market sells RIDE for fees at no less than this premium over its appraisal,
+    /// so that farming RIDE costs more than it is worth. See docs/TOKEN.md.
+    uint256 public constant ISSUE_PREMIUM_BPS = 12_500;
+    /// @notice Rates are read since a mark at least this old: no caller picks a quiet window.
+    uint256 public constant MARK_SPACING = 7 days;
+
     address private immutable _initializer;
     address private _minter;
+
+    /// @dev All revenue shared and all RIDE issued (minted or accrued: RIDE is never burned) at
+    /// a time. One slot.
+    struct RateMark {
+        uint128 revenue;
+        uint96 shares;
+        uint32 time;
+    }
+
+    /// @dev [0] the older mark, [1] the newer: the newer is at least `MARK_SPACING` after the older.
+    RateMark[2] private _marks;
 
     /// @param cap_ Hard supply cap, in the smallest unit (18 decimals).
     /// @param revenueToken_ The fare stablecoin, in which the holders' share of fees is paid.
@@ -29,6 +49,42 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
         address governance_
     ) ERC20("RideCoop", "RIDE") ERC20Permit("RideCoop") ERC20Capped(cap_) RevenueShare(revenueToken_, governance_) {
         _initializer = _msgSender();
+        RateMark memory start = RateMark(0, 0, uint32(block.timestamp));
+        _marks[0] = start;
+        _marks[1] = start;
+    }
+
+    /// @inheritdoc ICoopToken
+    function appraise(uint256 treasury, uint256 unit) external returns (uint256 value, uint256 ridePerToken) {
+        _checkMinter();
+        uint256 revenue = _revenueDeposited();
+        uint256 shares = totalSupply() + _pendingTotal();
+        RateMark memory since = _marks[1];
+        if (block.timestamp - since.time < MARK_SPACING) {
+            since = _marks[0];
+        } else {
+            _marks[0] = since;
+            // shares <= cap; the market refuses a cap above uint96.
+            _marks[1] = RateMark(uint128(revenue), uint96(shares), uint32(block.timestamp));
+        }
+        uint256 elapsed = block.timestamp - since.time;
+        uint256 weeklyRevenue;
+        uint256 weeklyIssue;
+        if (shares != 0 && elapsed != 0) {
+            weeklyRevenue = ((revenue - since.revenue) * 1 weeks) / elapsed;
+            weeklyIssue = ((shares - since.shares) * 1 weeks) / elapsed;
+            // With S shares, H revenue and e RIDE a week and Y weeks, one RIDE fetches
+            // sum_{w<Y} H / (S + e w) <= H / S + (H / e) ln(1 + e (Y - 1) / S), and the
+            // logarithmic mean bounds that logarithm: ln(b / a) <= (b - a) / sqrt(a b).
+            uint256 horizon = VALUE_HORIZON - 1;
+            value =
+                Math.mulDiv(treasury + weeklyRevenue, 1e18, shares) +
+                Math.mulDiv(weeklyRevenue * horizon, 1e18, Math.sqrt(shares * (shares + weeklyIssue * horizon)));
+        }
+        // RIDE in millionths (1e12 wei) per whole token, at the premium over the value.
+        uint256 price = (value * ISSUE_PREMIUM_BPS) / 10_000;
+        ridePerToken = price == 0 ? type(uint64).max : Math.min((unit * 1e6) / price, type(uint64).max);
+        emit Appraised(value, weeklyRevenue, weeklyIssue, shares, ridePerToken);
     }
 
     /// @inheritdoc ICoopToken

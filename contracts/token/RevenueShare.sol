@@ -165,6 +165,11 @@ abstract contract RevenueShare is ERC20, ReentrancyGuardTransient, IRevenueShare
         _corrections[account] += (_pointsPerShare * amount).toInt256();
     }
 
+    /// @dev All revenue shared so far.
+    function _revenueDeposited() internal view returns (uint256) {
+        return _totals.deposited;
+    }
+
     /// @dev RIDE accrued and not minted, in total.
     function _pendingTotal() internal view returns (uint256) {
         return _totals.pending;
