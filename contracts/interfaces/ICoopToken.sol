@@ -24,13 +24,15 @@ interface ICoopToken is IERC20, IVotes {
     event RewardReleased(address indexed account, uint256 amount, uint256 pending);
     /// @notice RIDE was appraised (by the market, once per reward epoch, which then prices RIDE
     /// at `ridePerToken` for the epoch): `value` is the most one whole RIDE can fetch
-    /// (revenue-token units), from the weekly revenue and RIDE issued since a mark at least a
-    /// week old and `shares` (RIDE minted and accrued); `ridePerToken` is the RIDE, in
+    /// (revenue-token units), from the weekly revenue (holders' share and treasury growth) and
+    /// RIDE issued since a mark at least a week old and `shares` (RIDE minted and accrued);
+    /// `ridePerToken` is the RIDE, in
     /// millionths, one whole revenue token of fee buys at most (`type(uint64).max`: unpriced).
     event Appraised(uint256 value, uint256 weeklyRevenue, uint256 weeklyIssue, uint256 shares, uint256 ridePerToken);
 
     /// @notice Appraises one whole RIDE given the `treasury` it has a claim on: its share of the
-    /// treasury plus `VALUE_HORIZON` weeks of holders' revenue at the rate since a rate mark at
+    /// treasury plus `VALUE_HORIZON` weeks of what flows to holders' claims (their revenue share
+    /// and the treasury's growth) at the rate since a rate mark at
     /// least `MARK_SPACING` old, diluted by RIDE issued at the rate since that mark (an upper
     /// bound: see docs/TOKEN.md). Records a new mark when the newest is that old. Zero while
     /// there is no RIDE. Also returns the most RIDE, in millionths, one whole revenue token

@@ -29,10 +29,11 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
     address private immutable _initializer;
     address private _minter;
 
-    /// @dev All revenue shared and all RIDE issued (minted or accrued: RIDE is never burned) at
-    /// a time. One slot.
+    /// @dev All revenue shared, the treasury and all RIDE issued (minted or accrued: RIDE is never
+    /// burned) at a time. Two slots.
     struct RateMark {
         uint128 revenue;
+        uint128 treasury;
         uint96 shares;
         uint32 time;
     }
@@ -49,7 +50,7 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
         address governance_
     ) ERC20("RideCoop", "RIDE") ERC20Permit("RideCoop") ERC20Capped(cap_) RevenueShare(revenueToken_, governance_) {
         _initializer = _msgSender();
-        RateMark memory start = RateMark(0, 0, uint32(block.timestamp));
+        RateMark memory start = RateMark(0, 0, 0, uint32(block.timestamp));
         _marks[0] = start;
         _marks[1] = start;
     }
@@ -64,14 +65,17 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
             since = _marks[0];
         } else {
             _marks[0] = since;
-            // shares <= cap; the market refuses a cap above uint96.
-            _marks[1] = RateMark(uint128(revenue), uint96(shares), uint32(block.timestamp));
+            // shares <= cap (the market refuses a cap above uint96); the treasury is the market's uint96.
+            _marks[1] = RateMark(uint128(revenue), uint128(treasury), uint96(shares), uint32(block.timestamp));
         }
         uint256 elapsed = block.timestamp - since.time;
         uint256 weeklyRevenue;
         uint256 weeklyIssue;
         if (shares != 0 && elapsed != 0) {
-            weeklyRevenue = ((revenue - since.revenue) * 1 weeks) / elapsed;
+            // What flows to holders' claims: their revenue share and the treasury's growth (a spend
+            // in the window lowers the estimate, by at most the outflow limit).
+            uint256 inflow = revenue - since.revenue + (treasury > since.treasury ? treasury - since.treasury : 0);
+            weeklyRevenue = (inflow * 1 weeks) / elapsed;
             weeklyIssue = ((shares - since.shares) * 1 weeks) / elapsed;
             // With S shares, H revenue and e RIDE a week and Y weeks, one RIDE fetches
             // sum_{w<Y} H / (S + e w) <= H / S + (H / e) ln(1 + e (Y - 1) / S), and the

@@ -46,6 +46,13 @@ function fetchValue(amount: bigint, treasury: bigint, weeklyRevenue: bigint, wee
   return value;
 }
 
+/** The simulation's rates: holders' revenue and RIDE issued a week, over the whole history. */
+async function honestRates(f: GovernanceFixture & { deployedAt: bigint }) {
+  const elapsed = BigInt(await time.latest()) - f.deployedAt;
+  const [deposited] = await f.token.revenueTotals();
+  return { weeklyRevenue: (deposited * WEEK) / elapsed, weeklyIssue: ((await shares(f.token)) * WEEK) / elapsed };
+}
+
 async function nextEpoch(): Promise<void> {
   const now = BigInt(await time.latest());
   await time.increaseTo((now / WEEK + 1n) * WEEK);
@@ -109,7 +116,8 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
       const a = appraisal!;
       // Rates over the whole history (no mark is a week old yet): 15.50 tUSD of fees, half to holders.
       expect(deposited).to.equal(usd("7.75"));
-      expect(a.weeklyRevenue).to.equal((deposited * WEEK) / elapsed);
+      // What flows to holders' claims: their revenue and the treasury's growth (from zero).
+      expect(a.weeklyRevenue).to.equal(((deposited + treasuryPending) * WEEK) / elapsed);
       expect(a.weeklyIssue).to.equal((sharesBefore * WEEK) / elapsed);
       expect(a.shares).to.equal(sharesBefore);
       expect(a.value).to.equal(boundValue(treasuryPending, a.weeklyRevenue, a.weeklyIssue, sharesBefore));
@@ -119,12 +127,11 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
 
     it("never appraises below what the simulation says RIDE fetches", async function () {
       const f = await loadFixture(pricedFixture);
-      const { treasuryPending } = await f.market.totals();
       const { appraisal } = await rideAndAppraisal(f, f.riders[0], f.drivers[1], usd("10"));
-      const a = appraisal!;
-      const oneRide = ride("1");
-      const fetched = fetchValue(oneRide, treasuryPending, a.weeklyRevenue, a.weeklyIssue, a.shares);
-      expect(a.value).to.be.greaterThanOrEqual(fetched);
+      const { treasuryPending } = await f.market.totals();
+      const rates = await honestRates(f);
+      const fetched = fetchValue(ride("1"), treasuryPending, rates.weeklyRevenue, rates.weeklyIssue, appraisal!.shares);
+      expect(appraisal!.value).to.be.greaterThanOrEqual(fetched);
     });
 
     it("gives a ride the RIDE its fee buys at the price when that is below the fixed rate", async function () {
@@ -151,12 +158,16 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
       await time.increaseTo((now / WEEK + 1n) * WEEK - 60n);
       await rideAndAppraisal(f, f.riders[0], f.drivers[1], usd("10"));
       const [deposited] = await f.token.revenueTotals();
+      const { treasuryPending } = await f.market.totals();
       // ...and farms in the next epoch's first seconds, after a quiet minute.
       await nextEpoch();
       const { appraisal } = await rideAndAppraisal(f, f.riders[1], f.drivers[2], usd("10"));
       const elapsed = BigInt(await time.latest()) - f.deployedAt;
       // The rates come from the older mark (deployment), not from the quiet minute.
-      expect(appraisal!.weeklyRevenue).to.equal((deposited * WEEK) / elapsed);
+      // (This ride's own treasury fee is booked before the appraisal reads the treasury.)
+      const fee = (usd("10") * FEE_BPS) / BPS;
+      const treasuryFee = fee - (fee * BigInt(TEST_PARAMS.holdersShareBps)) / BPS;
+      expect(appraisal!.weeklyRevenue).to.equal(((deposited + treasuryPending + treasuryFee) * WEEK) / elapsed);
       expect(appraisal!.weeklyRevenue).to.be.greaterThan(0n);
     });
   });
@@ -166,10 +177,11 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
      * One farming driver and ten fresh riders, each ride at the pair cap (200 tUSD), a week
      * after 310 RIDE of honest rides: 2,000 tUSD of fares, 100 tUSD of fees.
      */
-    async function farm(f: GovernanceFixture) {
+    async function farm(f: GovernanceFixture & { deployedAt: bigint }) {
       const [driver, ...riders] = f.others.slice(0, 11);
       await fundRidersAndDrivers(f.tusd, f.market, riders, [driver]);
-      const { treasuryPending: treasuryBefore } = await f.market.totals();
+      // The honest history's rates, before the farm adds its own.
+      const rates = await honestRates(f);
       let farmed = 0n;
       let appraisal;
       for (const r of riders) {
@@ -180,7 +192,8 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
       const fees = (usd("2000") * FEE_BPS) / BPS;
       const { treasuryPending } = await f.market.totals();
       const s = await shares(f.token);
-      return { driver, farmed, fees, appraisal: appraisal!, treasuryBefore, treasuryPending, shares: s };
+      expect(appraisal).to.not.equal(undefined);
+      return { driver, farmed, fees, rates, treasuryPending, shares: s };
     }
 
     it("pays more in fees than its RIDE and its revenue share can fetch", async function () {
@@ -189,8 +202,8 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
       const value = fetchValue(
         out.farmed,
         out.treasuryPending,
-        out.appraisal.weeklyRevenue,
-        out.appraisal.weeklyIssue,
+        out.rates.weeklyRevenue,
+        out.rates.weeklyIssue,
         out.shares,
       );
       const revenue = await f.token.claimableRevenue(out.driver.address);
@@ -205,8 +218,8 @@ describe("RideMarket: RIDE is sold at its appraisal (issue 13, scenario 1)", fun
       const value = fetchValue(
         fixed,
         out.treasuryPending,
-        out.appraisal.weeklyRevenue,
-        out.appraisal.weeklyIssue,
+        out.rates.weeklyRevenue,
+        out.rates.weeklyIssue,
         sharesAtFixed,
       );
       // Even before any revenue share comes back, 2,000 RIDE fetch more than the 100 tUSD paid.
