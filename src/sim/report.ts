@@ -116,7 +116,8 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
     "",
     `Supply ${rideAmount(r.ride.supply)} (earned ${rideAmount(r.ride.earned)}, cap ${rideAmount(r.ride.cap)}), ` +
       `held by ${r.ride.holders} accounts; Gini ${r.ride.gini.toFixed(3)}. RIDE accrues only for rides the rider ` +
-      "confirmed, capped per rider-driver pair and per driver each week.",
+      "confirmed, capped per rider-driver pair and per driver each week, and from the second week a fee buys " +
+      "RIDE at no less than 1.25 times its appraisal (its treasury share and a year of revenue).",
     "",
     "## The fee vote",
     "",
