@@ -164,6 +164,26 @@ async function backgroundRides(b: Bench, n: number): Promise<void> {
   }
 }
 
+/**
+ * The first rewarded ride of a reward epoch also has RIDE appraise itself and sets the week's
+ * price (docs/TOKEN.md, "What RIDE costs"): once a week, paid by that ride's confirmation.
+ * Measured last, since it moves the clock to the next epoch.
+ */
+async function measureWeeklyPrice(b: Bench, out: Figures): Promise<void> {
+  const { market } = b.client;
+  const [rider, driver] = [b.riders[2], b.drivers[2]];
+  const fare = usd("20");
+  await time.increaseTo((Math.floor((await time.latest()) / WEEK) + 1) * WEEK + 60);
+  const { id } = await request(b, rider, fare);
+  await market.connect(driver).acceptRide(id, fare);
+  await market.connect(driver).startRide(id);
+  out.set("market.confirmRide.newEpoch", await gasOf(market.connect(rider).confirmRide(id, 5)));
+  const next = await request(b, rider, fare);
+  await market.connect(driver).acceptRide(next.id, fare);
+  await market.connect(driver).startRide(next.id);
+  out.set("market.confirmRide.samePairAfterPrice", await gasOf(market.connect(rider).confirmRide(next.id, 5)));
+}
+
 /** Every market operation by a fresh rider-driver pair, first use then repeat. */
 async function measureMarket(b: Bench, out: Figures): Promise<void> {
   const { market } = b.client;
@@ -358,6 +378,7 @@ async function scenario(earlierRides: number): Promise<Figures> {
   await measureToken(b, figures);
   await measureGovernance(b, figures);
   await measureDisputes(b, figures);
+  await measureWeeklyPrice(b, figures);
   return figures;
 }
 

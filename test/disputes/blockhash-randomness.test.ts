@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import { mine } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { AbiCoder, keccak256 } from "ethers";
 import { param } from "../fixtures/market";
 import { RandomnessStatus } from "../fixtures/disputes";

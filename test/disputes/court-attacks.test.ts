@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { TEST_PARAMS, acceptedRide, completedRide, param, requestRide, ride, usd } from "../fixtures/market";
 import {
   DisputeStatus,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { AbiCoder, keccak256 } from "ethers";
 import { RideState, param, requestRide, ride, usd } from "../fixtures/market";
 import {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { RideState, acceptedRide, requestRide, usd } from "../fixtures/market";
 import { DisputeStatus, deployDisputesFixture, openedDispute } from "../fixtures/disputes";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import type { SortitionTreeHarness } from "../../typechain-types";
 
 const A = ethers.getAddress("0x00000000000000000000000000000000000000a1");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { NETWORKS } from "../../src/config";
 import { ignitionParameters, randomnessChoice } from "../../src/deploy";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import type { VRFCoordinatorV2_5Mock, VRFRandomness } from "../../typechain-types";
 import { param } from "../fixtures/market";

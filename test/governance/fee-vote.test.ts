@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployGovernanceWithVotersFixture, DRIVER_RIDE, giveRide } from "../fixtures/governance";
 import { param, ride, startedRide, usd } from "../fixtures/market";
 import { call, execute, passAndQueue, proposal, runProposal, VoteType, type Proposal } from "../helpers/governance";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployGovernanceWithVotersFixture } from "../fixtures/governance";
 import { param } from "../fixtures/market";
 import {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployGovernanceWithVotersFixture, DRIVER_RIDE } from "../fixtures/governance";
 import { param, ride } from "../fixtures/market";
 import { call, propose, proposal, signBallot, toVotingStart, VoteType } from "../helpers/governance";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployMarketFixture, RideState, startedRide, usd } from "../fixtures/market";
 
 describe("RideMarket: the happy path", function () {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployMarketFixture, param, ride, setParam, TEST_PARAMS, usd } from "../fixtures/market";
 
 /** Every governed parameter and its hard bound, as MarketParams writes them. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { hexlify, toUtf8Bytes, zeroPadBytes, ZeroAddress, keccak256 } from "ethers";
 import {
   acceptedRide,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { confirmedRide, deployMarketFixture, expectConserved, TEST_PARAMS, usd } from "../fixtures/market";
 
 /**

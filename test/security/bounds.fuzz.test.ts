@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployMarketFixture, param, requestRide, setParam, usd, type MarketFixture } from "../fixtures/market";
 import { bounds, split, type ParamName } from "./model/coop";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import hre from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { actionArb } from "./model/actions";
 import { deployWorld, initialModel, outcomes, Runner } from "./model/runner";
 

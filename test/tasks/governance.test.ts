@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import type { ProposalView } from "../../src/client/client";
 import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
 

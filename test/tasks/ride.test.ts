@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import hre from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deploymentPath, loadDeployment } from "../../src/client/deployment";
 import type { RequestResult, RideView, OpenRequest, LiveOffer, Balances } from "../../src/client/client";
 import type { DeployResult } from "../../src/deploy";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture } from "../helpers/fixture";
 import { deployTokenFixture, ride, TOKEN_CAP, usd } from "../fixtures/token";
 
 /** RIDE accrued by the minter (issue 13): shares revenue before it is minted, votes only after. */
