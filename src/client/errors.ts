@@ -221,6 +221,8 @@ const EXPLANATIONS: Record<string, Explain> = {
     e(`a sweep of ${req} of ${token} exceeds the surplus ${avail}`, "sweep at most the surplus"),
   FeeOnTransferToken: ([sent, received]) =>
     e(`the fare token delivered ${received} of ${sent}`, "fee-on-transfer tokens cannot be the fare token"),
+  RideCapTooLarge: ([cap, max]) =>
+    e(`RIDE's cap ${cap} is above what the market can count (${max})`, "deploy RIDE with a smaller cap"),
   ReentrancyGuardReentrantCall: () => e("a call re-entered the contract", "the fare token is misbehaving"),
   SafeERC20FailedOperation: ([token]) =>
     e(`the token ${token} refused a transfer`, "check the balance, allowance and blocklist of the token"),

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadFixture } from "../helpers/fixture";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { CoopToken, RideMarket } from "../../typechain-types";
+import type { CoopToken } from "../../typechain-types";
 import { deployGovernanceWithVotersFixture, giveRide, type GovernanceFixture } from "../fixtures/governance";
 import { fundRidersAndDrivers, ride, TEST_PARAMS, usd } from "../fixtures/market";
 
