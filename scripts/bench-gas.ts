@@ -2,13 +2,18 @@
  * Gas benchmark: the gas of every user operation (first use and repeat), and the totals of the
  * happy path and the silent-rider path, measured after 10 and after 10,000 earlier rides on the
  * suite as `npx hardhat deploy` deploys it; plus governance, RIDE transfers with and without
- * the revenue-share hook, disputes, and the arbiter sum tree at 10 and 10,000 arbiters.
+ * the revenue-share hook, disputes, and the arbiter sum tree at 10 and 10,000 arbiters; and
+ * every court operation with 10 and with 10,000 arbiters staked in the real pool
+ * (scripts/bench-court.ts).
  *
- *   npm run bench:gas                 compare with gas-snapshot.json; fail on >1% growth
- *   npm run bench:gas -- --update     rewrite gas-snapshot.json
- *   npm run bench:gas -- --rides 500  a quicker look (no snapshot is written)
+ *   npm run bench:gas                     compare with gas-snapshot.json; fail on >1% growth
+ *   npm run bench:gas -- --update         rewrite gas-snapshot.json
+ *   npm run bench:gas -- --rides 500      a quicker look (no snapshot is written)
+ *   npm run bench:gas -- --arbiters 1000  the court with fewer arbiters (no snapshot is written)
  *
- * Budgets live here, never in timed tests: the repeat happy path must stay under 300,000 gas.
+ * Budgets live here, never in timed tests: the repeat happy path must stay under 300,000 gas,
+ * and a draw may grow by at most DRAW_GAS_PER_LEVEL per seat for each level the pool's sum
+ * tree gains (logarithmic in the number of arbiters).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,32 +33,43 @@ import {
 import { parseParamChange, RideCoopClient } from "../src/client";
 import { deployRideCoop } from "../src/deploy";
 import { cellToBytes6 } from "../src/geo";
+import { courtScenario, NEEDS_ELEVEN, type CourtScenario } from "./bench-court";
 
 const SNAPSHOT = path.join(__dirname, "..", "gas-snapshot.json");
 const TOLERANCE = 0.01;
 const HAPPY_PATH_BUDGET = 300_000n;
 const HAPPY_PATH_AIM = 220_000n;
 const WEEK = 7 * 24 * 3600;
+/** The court is measured with this many arbiters and with `--arbiters` (10,000 in the snapshot). */
+const FEW_ARBITERS = 10;
+/**
+ * Most a draw may grow per seat for each level its sum tree gains: a level costs a draw at
+ * most 4 cold reads (walking down) and two path writes (masking the drawn leaf and restoring
+ * it), about 15,000 gas. A scan of 10,000 leaves would cost over 21,000,000.
+ */
+const DRAW_GAS_PER_LEVEL = 20_000n;
 const usd = (a: string): bigint => parseUnits(a, 6);
 const rideWei = (a: string): bigint => parseUnits(a, 18);
 
 interface Options {
   update: boolean;
   rides: number;
+  arbiters: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { update: false, rides: 10_000 };
+  const opts: Options = { update: false, rides: 10_000, arbiters: 10_000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--update") opts.update = true;
-    else if (arg === "--rides") {
+    else if (arg === "--rides" || arg === "--arbiters") {
       const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 10) {
-        throw new Error(`--rides takes a whole number of at least 10, not "${argv[i] ?? ""}"`);
+      if (!Number.isInteger(n) || n < 10 || n > 100_000) {
+        throw new Error(`${arg} takes a whole number from 10 to 100,000, not "${argv[i] ?? ""}"`);
       }
-      opts.rides = n;
-    } else throw new Error(`unknown flag ${arg}: the benchmark takes --update and --rides <n>`);
+      if (arg === "--rides") opts.rides = n;
+      else opts.arbiters = n;
+    } else throw new Error(`unknown flag ${arg}: the benchmark takes --update, --rides <n> and --arbiters <n>`);
   }
   return opts;
 }
@@ -387,18 +403,38 @@ interface Snapshot {
   earlierRides: [number, number];
   gas: Record<string, { at10: number; atMany: number }>;
   tree: Record<string, number>;
+  /** Staked arbiters of the court's two columns. */
+  courtArbiters?: [number, number];
+  /** Court operations with few and many arbiters; null where that pool cannot seat the round. */
+  court?: Record<string, { few: number | null; many: number | null }>;
 }
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
+const fmtGas = (g: bigint | undefined): string =>
+  g === undefined ? "unseatable" : g.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  // The court's draws walk the sum tree along a path chosen by block hashes: they are the same
+  // on every run only from a fixed genesis (hardhat.config.ts), which `npm run bench:gas` sets.
+  if (process.env.RIDECOOP_FIXED_GENESIS !== "1") {
+    throw new Error("run the benchmark as `npm run bench:gas` (it needs RIDECOOP_FIXED_GENESIS=1)");
+  }
   const few = await scenario(10);
   const many = await scenario(opts.rides);
   const tree: Figures = new Map();
   await measureTree(tree);
+  const courts: CourtScenario[] = [];
+  for (const arbiters of [FEW_ARBITERS, opts.arbiters]) {
+    console.log(`court: ${arbiters} staked arbiters`);
+    const c = await courtScenario(arbiters);
+    console.log(`  staked in ${c.populateSeconds.toFixed(0)} s; scenario ${c.totalSeconds.toFixed(0)} s`);
+    courts.push(c);
+  }
+  const [courtFew, courtMany] = courts;
 
   const failures: string[] = [];
   const previous: Snapshot | undefined = fs.existsSync(SNAPSHOT)
@@ -435,6 +471,46 @@ async function main(): Promise<void> {
     console.log(`${pad(name, 38)}${pad(String(gas.total), 10)}${compare(name, gas.total, previous?.tree[name])}`);
   }
 
+  console.log(
+    `\n${pad("court operation", 38)}${pad(`${FEW_ARBITERS} arbiters`, 14)}${pad(`${opts.arbiters} arbiters`, 16)}snapshot`,
+  );
+  const compareOptional = (name: string, value: bigint | undefined, snap: number | null | undefined): string => {
+    if (value !== undefined) return compare(name, value, snap ?? undefined);
+    if (typeof snap === "number") failures.push(`${name}: measured in the snapshot (${snap}) but not now`);
+    return "-";
+  };
+  for (const [name, atFew] of courtFew.figures) {
+    if (!courtMany.figures.has(name)) throw new Error(`${name} was measured with ${FEW_ARBITERS} arbiters only`);
+    const atMany = courtMany.figures.get(name);
+    if (atMany === undefined && !NEEDS_ELEVEN.includes(name))
+      failures.push(`${name}: not measured with ${opts.arbiters} arbiters`);
+    const snap = previous?.court?.[name];
+    // Like --rides, --arbiters other than the snapshot's is a look: only the few-arbiter column is compared.
+    const notes = [compareOptional(`${name} (${FEW_ARBITERS} arbiters)`, atFew, snap?.few)];
+    if (opts.arbiters === (previous?.courtArbiters?.[1] ?? 10_000)) {
+      notes.push(compareOptional(`${name} (${opts.arbiters} arbiters)`, atMany, snap?.many));
+    }
+    console.log(`${pad(name, 38)}${pad(fmtGas(atFew), 14)}${pad(fmtGas(atMany), 16)}${notes.join(" / ")}`);
+  }
+  // The draw is logarithmic: its growth per seat and per level the tree gained stays bounded.
+  const levels = BigInt(courtMany.depth - courtFew.depth);
+  for (const [name, seats] of [
+    ["court.drawArbiters.oneSeat", 1n],
+    ["court.drawArbiters.threeSeats", 3n],
+  ] as const) {
+    const a = courtFew.figures.get(name);
+    const b = courtMany.figures.get(name);
+    if (a === undefined || b === undefined) throw new Error(`${name} was not measured`);
+    const perLevel = levels === 0n ? 0n : (b - a) / levels / seats;
+    console.log(
+      `${name}: ${fmtGas(a)} gas at depth ${courtFew.depth}, ${fmtGas(b)} at depth ${courtMany.depth}: ` +
+        `${fmtGas(perLevel)} per seat and level (at most ${fmtGas(DRAW_GAS_PER_LEVEL)})`,
+    );
+    if (perLevel > DRAW_GAS_PER_LEVEL) {
+      failures.push(`${name} grew by ${perLevel} gas per seat and level of the tree: not logarithmic`);
+    }
+  }
+
   // K = 4: from 10 to 10,000 arbiters the tree gains five levels; a draw reads 4 more slots
   // per level. Linear growth would cost millions.
   const drawGrowth =
@@ -451,10 +527,12 @@ async function main(): Promise<void> {
 
   if (opts.update) {
     if (opts.rides !== 10_000) throw new Error("--update records the snapshot at 10,000 earlier rides: drop --rides");
+    if (opts.arbiters !== 10_000) throw new Error("--update records the court with 10,000 arbiters: drop --arbiters");
     const snapshot: Snapshot = {
       note:
         "Written by `npm run bench:gas -- --update`. at10/atMany: total gas after 10 and 10,000 earlier rides " +
-        "(they differ only by calldata: a larger ride id has more non-zero bytes; execution gas is equal).",
+        "(they differ only by calldata: a larger ride id has more non-zero bytes; execution gas is equal). " +
+        "court: few/many: total gas with 10 and 10,000 staked arbiters (null: a pool of 10 cannot seat round 2).",
       earlierRides: [10, opts.rides],
       gas: Object.fromEntries(
         [...few].map(([name, gas]) => [
@@ -463,6 +541,16 @@ async function main(): Promise<void> {
         ]),
       ),
       tree: Object.fromEntries([...tree].map(([name, gas]) => [name, Number(gas.total)])),
+      courtArbiters: [FEW_ARBITERS, opts.arbiters],
+      court: Object.fromEntries(
+        [...courtFew.figures].map(([name, gas]) => {
+          const many = courtMany.figures.get(name);
+          return [
+            name,
+            { few: gas === undefined ? null : Number(gas), many: many === undefined ? null : Number(many) },
+          ];
+        }),
+      ),
     };
     fs.writeFileSync(SNAPSHOT, JSON.stringify(snapshot, null, 2) + "\n");
     console.log(`wrote ${path.relative(process.cwd(), SNAPSHOT)}`);

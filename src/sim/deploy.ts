@@ -53,7 +53,7 @@ export async function deploySimSuite(
  * instead of at the wall clock: block hashes (the local randomness source) then depend on the
  * seed alone, and the same seed gives the same report.
  */
-async function withFixedTimestamps<T>(
+export async function withFixedTimestamps<T>(
   hre: HardhatRuntimeEnvironment,
   start: number,
   work: () => Promise<T>,
