@@ -3,10 +3,12 @@
  *
  *   npm run simulate -- [--seed 7] [--drivers 30] [--riders 80] [--rides 400] [--days 30]
  *                       [--ring-rides 24] [--proposed-fee 3%] [--<behaviour>-rate 0.05]
- *                       [--arrival-griefer on|off]
+ *                       [--arrival-griefer on|off] [--court-disputes 200]
  *                       [--sybil on|off] [--sandwich on|off] [--farm-drivers 2] [--farm-riders 3]
  *                       [--sweep]
  *
+ * After the month, a court session: `--court-disputes` rides disputed by their riders and drawn
+ * in one epoch, so that the draw-steering adversary (issue 12) meets enough draws to judge.
  * Adversaries (issue 13) are all on unless switched off; `--sweep` runs the same seed at three
  * farm sizes and writes reports/simulation-<seed>/sweep.json with each adversary's net.
  *
@@ -91,6 +93,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
     ringRides: 24,
     proposedFeeBps: 300,
     arrivalGriefer: true,
+    courtDisputes: 200,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -102,6 +105,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
     else if (flag === "--rides") opts.rides = wholeNumber(flag, value, 1, 100_000);
     else if (flag === "--days") opts.days = wholeNumber(flag, value, 1, 365);
     else if (flag === "--ring-rides") opts.ringRides = wholeNumber(flag, value, 0, 1_000);
+    else if (flag === "--court-disputes") opts.courtDisputes = wholeNumber(flag, value, 0, 5_000);
     else if (flag === "--arrival-griefer") {
       if (value !== "on" && value !== "off") throw new Error(`--arrival-griefer takes on or off, not "${value ?? ""}"`);
       opts.arrivalGriefer = value === "on";
@@ -121,7 +125,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
       opts.rates[RATE_FLAGS[flag]] = p;
     } else {
       throw new Error(
-        `unknown flag "${flag}": use --seed, --drivers, --riders, --rides, --days, --ring-rides, --proposed-fee, --arrival-griefer, ` +
+        `unknown flag "${flag}": use --seed, --drivers, --riders, --rides, --days, --ring-rides, --court-disputes, --proposed-fee, --arrival-griefer, ` +
           Object.keys(RATE_FLAGS).join(", "),
       );
     }

@@ -4,6 +4,25 @@ import type { RideCoopClient } from "../client";
 import type { SimClock } from "./clock";
 
 /**
+ * The draw-steering adversary's tally over the round-0 draws it watched and could be seated in
+ * (draws of disputes it is a party to are masked for it and not counted).
+ */
+export interface SteeringTally {
+  draws: number;
+  seated: number;
+  /** Its chance in each draw: its frozen weight over the weight left once the parties are masked. */
+  chances: number[];
+  /** Draws of its own disputes (it cannot be seated in them). */
+  asParty: number;
+  /** Stake moves it tried on snapshots after seeing the value, and how many would have seated it. */
+  tried: number;
+  moved: number;
+}
+
+/** How a drawn dispute ended up: ruled (executable at `due`) or split by the fallback. */
+export type Arbitration = { fallback: true } | { fallback: false; arbiter: string; due: number };
+
+/**
  * Disputes in the simulation, through the real court: the parties settle between themselves,
  * or an arbiter drawn at random (weighted by staked RIDE, from future block hashes) rules, and
  * after the appeal window the keeper executes the ruling.
@@ -11,10 +30,9 @@ import type { SimClock } from "./clock";
 export class CourtDriver {
   private readonly signers = new Map<string, HardhatEthersSigner>();
   private ready = false;
-  /** The first staked arbiter plays the adversary who tries to steer draws to itself. */
+  /** The staked driver with the most RIDE plays the adversary who tries to steer draws to itself. */
   private adversary?: HardhatEthersSigner;
-  /** The adversary's tally: round-0 draws, how many seated it, its summed weight share (bps). */
-  readonly steering = { draws: 0, seated: 0, shareBpsSum: 0, tried: 0 };
+  readonly steering: SteeringTally = { draws: 0, seated: 0, chances: [], asParty: 0, tried: 0, moved: 0 };
 
   constructor(
     private readonly contracts: {
@@ -38,11 +56,16 @@ export class CourtDriver {
     }
   }
 
-  /** Drivers who earned RIDE claim it and stake half as arbiters. */
+  /**
+   * Drivers who earned RIDE claim it and stake half as arbiters. The one with the most RIDE is
+   * the draw-steering adversary (its half is sure to reach the draw lock); it keeps the other
+   * half approved for stake moves.
+   */
   async seatArbiters(clock: SimClock, drivers: HardhatEthersSigner[]): Promise<number> {
     const { market, token, pool } = this.contracts;
     const poolAddress = await pool.getAddress();
     let seated = 0;
+    let largest = 0n;
     for (const d of drivers) {
       if ((await market.rewardsOf(d.address)).accrued > 0n) {
         await clock.send("market.claimRewards", () => market.connect(d).claimRewards());
@@ -52,7 +75,10 @@ export class CourtDriver {
       await clock.send("token.approve", () => token.connect(d).approve(poolAddress, balance));
       await clock.send("pool.stake", () => pool.connect(d).stake(balance / 2n));
       this.signers.set(d.address, d);
-      this.adversary ??= d;
+      if (balance > largest) {
+        largest = balance;
+        this.adversary = d;
+      }
       seated++;
     }
     this.ready = seated >= 3;
@@ -95,33 +121,64 @@ export class CourtDriver {
    * executes the ruling; or, when every draw failed (too little stake outside the parties),
    * `fallback`: the court already split the escrow 50/50.
    */
-  async arbitrate(
-    clock: SimClock,
-    disputeId: bigint,
-    riderBps: number,
-  ): Promise<{ fallback: true } | { fallback: false; arbiter: string; due: number }> {
+  async arbitrate(clock: SimClock, disputeId: bigint, riderBps: number): Promise<Arbitration> {
     const { court } = this.contracts;
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.reachDraw(clock, disputeId);
-      const share = await this.steer(disputeId);
-      await clock.send("court.drawArbiters", () => court.connect(this.keeper).drawArbiters(disputeId));
-      const after = await court.getDispute(disputeId);
-      if (share !== undefined && after.status === 2n) {
-        this.steering.draws++;
-        this.steering.shareBpsSum += share;
-        if ((await court.getSeat(disputeId, after.round, 0)).arbiter === this.adversary?.address)
-          this.steering.seated++;
-      }
+      await this.drawWatched(clock, disputeId);
       const d = await court.getDispute(disputeId);
       if (d.status !== 1n) break; // no longer Drawing: the panel is seated
     }
     await this.endDrawing(clock);
+    return this.ruleSeated(clock, disputeId, riderBps);
+  }
+
+  /**
+   * A court session: disputes opened in one Staking phase are drawn in the same epoch, one after
+   * the other (each watched by the adversary), then each seated arbiter rules. A dispute whose
+   * draw failed goes on as in `arbitrate`.
+   */
+  async session(clock: SimClock, cases: { disputeId: bigint; riderBps: number }[]): Promise<Arbitration[]> {
+    const { court } = this.contracts;
+    for (const c of cases) {
+      await this.reachDraw(clock, c.disputeId);
+      await this.drawWatched(clock, c.disputeId);
+    }
+    await this.endDrawing(clock);
+    const out: Arbitration[] = [];
+    for (const c of cases) {
+      const d = await court.getDispute(c.disputeId);
+      if (d.status === 1n) out.push(await this.arbitrate(clock, c.disputeId, c.riderBps));
+      else out.push(await this.ruleSeated(clock, c.disputeId, c.riderBps, 60));
+    }
+    return out;
+  }
+
+  /** The keeper's draw, after the adversary saw the value and tried to steer it; tallied. */
+  private async drawWatched(clock: SimClock, disputeId: bigint): Promise<void> {
+    const { court } = this.contracts;
+    const chance = await this.steer(disputeId);
+    await clock.send("court.drawArbiters", () => court.connect(this.keeper).drawArbiters(disputeId));
+    const after = await court.getDispute(disputeId);
+    if (chance === undefined || after.status !== 2n) return;
+    if (chance === "party") {
+      this.steering.asParty++;
+      return;
+    }
+    this.steering.draws++;
+    this.steering.chances.push(chance);
+    if ((await court.getSeat(disputeId, after.round, 0)).arbiter === this.adversary?.address) this.steering.seated++;
+  }
+
+  /** The seated arbiter rules `riderBps` after `wait` s; or the dispute already ended in the fallback. */
+  private async ruleSeated(clock: SimClock, disputeId: bigint, riderBps: number, wait = 1800): Promise<Arbitration> {
+    const { court } = this.contracts;
     const d = await court.getDispute(disputeId);
     if (d.status === 4n) return { fallback: true }; // Resolved by the 50/50 fallback
     const seat = await court.getSeat(disputeId, d.round, 0);
     const arbiter = this.signers.get(seat.arbiter);
     if (arbiter === undefined) throw new Error(`arbiter ${seat.arbiter} is not one of the simulation's people`);
-    clock.advance(1800);
+    clock.advance(wait);
     await clock.act("court.rule", () => this.contracts.client.as(arbiter).rule(disputeId, riderBps));
     const params = await court.parameters();
     return { fallback: false, arbiter: seat.arbiter, due: clock.now + Number(params.appealWindow) + 1 };
@@ -148,15 +205,18 @@ export class CourtDriver {
   /**
    * The adversary sees the epoch's value (the pool is Drawing), simulates the draw on a
    * snapshot, and if it would not be seated tries the stake moves it can make now (asking
-   * back 1 RIDE, or a tenth of its stake) on further snapshots, keeping a move that would seat
-   * it. Returns its weight share (bps) of the frozen tree, or nothing when no draw is due.
+   * back 1 RIDE or a tenth of its stake, or staking 1 RIDE more) on further snapshots, keeping
+   * a move that would seat it. Returns its chance of this draw from the frozen tree (its weight
+   * over the weight left once the parties are masked), "party" for its own dispute, or nothing
+   * when no draw is due.
    */
-  private async steer(disputeId: bigint): Promise<number | undefined> {
+  private async steer(disputeId: bigint): Promise<number | "party" | undefined> {
     const { court, pool } = this.contracts;
     const adversary = this.adversary;
     const p = await pool.phaseState();
     const d = await court.getDispute(disputeId);
-    if (adversary === undefined || p.phase !== 2n || p.epoch !== d.drawEpoch) return undefined;
+    if (adversary === undefined || p.phase !== 2n || p.epoch !== d.drawEpoch || d.round !== 0n) return undefined;
+    if (adversary.address === d.rider || adversary.address === d.driver) return "party";
     const provider = this.keeper.provider;
     const seatedAfter = async (move?: () => Promise<unknown>): Promise<boolean> => {
       const snap: string = await provider.send("evm_snapshot", []);
@@ -171,21 +231,33 @@ export class CourtDriver {
         await provider.send("evm_revert", [snap]);
       }
     };
-    const { weight, total } = await pool.weightOf(adversary.address);
-    const share = total === 0n ? 0 : Number((weight * 10_000n) / total);
-    if (await seatedAfter()) return share;
+    const [own, rider, driver] = await Promise.all([
+      pool.weightOf(adversary.address),
+      pool.weightOf(d.rider),
+      pool.weightOf(d.driver),
+    ]);
+    const eligible = own.total - rider.weight - driver.weight;
+    const chance = eligible === 0n ? 0 : Number((own.weight * 1_000_000_000n) / eligible) / 1e9;
+    if (await seatedAfter()) return chance;
     const info = await pool.arbiterOf(adversary.address);
     const free = info.stake - info.locked;
+    const moves: (() => Promise<unknown>)[] = [];
     for (const amount of [10n ** 18n, free / 10n]) {
       if (amount === 0n || amount > free) continue;
+      moves.push(async () => (await pool.connect(adversary).requestUnstake(amount)).wait());
+    }
+    if ((await this.contracts.token.balanceOf(adversary.address)) >= 10n ** 18n) {
+      moves.push(async () => (await pool.connect(adversary).stake(10n ** 18n)).wait());
+    }
+    for (const move of moves) {
       this.steering.tried++;
-      const move = async () => (await pool.connect(adversary).requestUnstake(amount)).wait();
       if (await seatedAfter(move)) {
+        this.steering.moved++;
         await move(); // the move would seat it: make it for real
         break;
       }
     }
-    return share;
+    return chance;
   }
 
   /** Back to Staking once the Drawing phase's draws are done, so stake changes land at once. */

@@ -139,14 +139,12 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
         `${r.disputes.courtUnaccounted} ` +
         "units it does not owe anyone.",
     "",
-    r.disputes.skipped
+    r.disputes.skipped || r.disputes.session.opened === 0
       ? ""
-      : `Draw steering: an adversary holding a stake share saw each epoch's random value before ` +
-        `the draw, simulated it, and tried ${r.disputes.steering.tried} stake moves to be seated. It was seated in ` +
-        `${r.disputes.steering.seated} of ${r.disputes.steering.draws} round-0 draws ` +
-        `(${r.disputes.steering.draws === 0 ? "0" : ((100 * r.disputes.steering.seated) / r.disputes.steering.draws).toFixed(1)}%) ` +
-        `against a mean stake share of ${(r.disputes.steering.meanShareBps / 100).toFixed(1)}%: the pool's tree is frozen ` +
-        "while Drawing, so no move changed a draw.",
+      : `After the month, a court session: ${r.disputes.session.opened} rides disputed by their riders, opened in one ` +
+        `Staking phase and drawn from one epoch's value (not counted in the rides above): ${r.disputes.session.ruled} ` +
+        `ruled and executed, ${r.disputes.session.fallback} split by the fallback. Every round-0 draw of the month and ` +
+        "the session was watched by the draw steerer (see Adversaries).",
     "",
     "## The self-dealing ring",
     "",
@@ -171,6 +169,7 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
     "",
     ...r.adversaries.flatMap((a) => [`### ${a.title}`, "", ...a.lines, ""]),
     ...arrivalGrieferSection(r),
+    ...drawSteererSection(r),
     "## Gas per operation",
     "",
     `Per ride in total: ${r.gasPerRide.happyPath} gas when the rider confirms (request, accept, pickup, confirm); ` +
@@ -195,6 +194,43 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
     JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
   );
   return path.join(dir, "report.md");
+}
+
+const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const probability = (p: number): string => (p < 0.001 ? "< 0.001" : p.toFixed(3));
+
+/**
+ * The draw steerer's section (issue 12, scenario 1): seats won against the seats its stake
+ * share gives, with the Wilson interval of its seat rate and the exact chance of its count.
+ */
+function drawSteererSection(r: SimResult): string[] {
+  if (r.disputes.skipped) return [];
+  const s = r.disputes.steering;
+  const verdict =
+    s.draws === 0
+      ? "It met no draw it could sit in."
+      : s.pAtLeast < 0.05
+        ? `It won more seats than its stake share explains (P = ${probability(s.pAtLeast)} of at least ${s.seated} seats from stake alone): the draws are not stake-proportional.`
+        : `It won no more seats than its stake share explains: ${s.seated} or more seats had probability ${probability(s.pAtLeast)} from stake alone.`;
+  return [
+    "### Draw steerer",
+    "",
+    "The staked driver with the most RIDE. In each round-0 draw it could sit in, it saw the epoch's random value " +
+      "before the draw, simulated the draw on a snapshot, and tried the stake moves it could make (asking back 1 RIDE " +
+      "or a tenth of its stake, staking 1 RIDE more) on further snapshots, ready to make for real any move that " +
+      "would seat it. Its chance in each draw is its weight in the frozen tree over the weight left once the " +
+      "dispute's parties are masked; the expected seats are the sum of those chances.",
+    "",
+    "| draws | seats won | expected from stake | seat rate | mean stake share | 95% interval (Wilson) | P(at least won) | P(at most won) |",
+    "| ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: |",
+    `| ${s.draws} | ${s.seated} | ${s.expected.toFixed(1)} | ${percent(s.draws === 0 ? 0 : s.seated / s.draws)} | ` +
+      `${percent(s.meanShare)} | ${percent(s.interval[0])} – ${percent(s.interval[1])} | ${probability(s.pAtLeast)} | ${probability(s.pAtMost)} |`,
+    "",
+    `${verdict} Moves tried: ${s.tried}; moves that would have seated it: ${s.moved} (the tree is frozen while ` +
+      `Drawing: a stake change waits for the next Staking phase). Draws of its own disputes (${s.asParty}, masked ` +
+      "for it) are not counted. P values are exact (Poisson binomial over the per-draw chances).",
+    "",
+  ];
 }
 
 /** The arrival griefer's section (issue 13, scenario 3): what it paid, what it got, its net. */

@@ -5,8 +5,8 @@ import { areaWithNeighbours, cellOf, cellToBytes6, routeCommitment, type LatLon 
 import { SimClock } from "./clock";
 import { Rng } from "./rng";
 import { fareCents, near, pickHotspot, SEOUL } from "./seoul";
-import { GasTally, gini } from "./stats";
-import type { CourtDriver } from "./disputes";
+import { GasTally, gini, tails, wilsonInterval } from "./stats";
+import type { CourtDriver, SteeringTally } from "./disputes";
 import { parseParamChange, type RideCoopClient } from "../client";
 import { ArrivalGriefer, type ArrivalGrieferResult } from "./adversaries/arrival-griefer";
 import type { Adversary, AdversaryContext, AdversaryReport } from "./adversaries";
@@ -53,8 +53,53 @@ export interface SimOptions {
   proposedFeeBps: number;
   /** An adversary tries the arrival tricks every ARRIVAL_GRIEF_EVERY rides (on by default). */
   arrivalGriefer: boolean;
+  /**
+   * Rides disputed by their riders in a court session after the month (drawn in one epoch):
+   * enough round-0 draws to judge the draw-steering adversary.
+   */
+  courtDisputes: number;
   /** Called after each ride with the number done. */
   onProgress?: (done: number) => void;
+}
+
+/**
+ * The draw-steering adversary against stake-proportional draws: `seated` of `draws` round-0
+ * draws it could be seated in, `expected` seats from its frozen weight share in each draw, the
+ * Wilson 95% interval of its seat rate, and the exact (Poisson binomial) chance of at least /
+ * at most `seated` seats if the draws follow stake.
+ */
+export interface SteeringResult {
+  draws: number;
+  seated: number;
+  expected: number;
+  meanShare: number;
+  interval: [number, number];
+  pAtLeast: number;
+  pAtMost: number;
+  asParty: number;
+  tried: number;
+  moved: number;
+}
+
+/** The steering tally as the report states it. */
+export function steeringResult(t: SteeringTally | undefined): SteeringResult {
+  const chances = t?.chances ?? [];
+  const draws = t?.draws ?? 0;
+  const seated = t?.seated ?? 0;
+  const expected = chances.reduce((a, b) => a + b, 0);
+  const { atLeast, atMost } = tails(chances, seated);
+  return {
+    draws,
+    seated,
+    expected,
+    meanShare: draws === 0 ? 0 : expected / draws,
+    interval: wilsonInterval(seated, draws),
+    pAtLeast: atLeast,
+    pAtMost: atMost,
+    asParty: t?.asParty ?? 0,
+    tried: t?.tried ?? 0,
+    moved: t?.moved ?? 0,
+  };
 }
 
 export interface Suite {
@@ -124,8 +169,9 @@ export interface SimResult {
     arbiters: number;
     courtUnaccounted: bigint;
     skipped: boolean;
-    /** The draw-steering adversary: round-0 draws, seats it got, its mean stake share (bps), moves tried. */
-    steering: { draws: number; seated: number; meanShareBps: number; tried: number };
+    /** The court session after the month: disputes opened, ruled, split by the fallback. */
+    session: { opened: number; ruled: number; fallback: number };
+    steering: SteeringResult;
   };
   gas: ReturnType<GasTally["rows"]>;
   gasPerRide: { happyPath: number; silentRider: number };
@@ -163,6 +209,7 @@ export class Simulation {
   private driven = 0;
   private requested = 0;
   private disputesOpened = 0;
+  private readonly session = { opened: 0, ruled: 0, fallback: 0 };
   private arbitersSeated = 0;
   private readonly happyPathGas: bigint[] = [];
   private readonly silentPathGas: bigint[] = [];
@@ -248,7 +295,10 @@ export class Simulation {
       if (griefer && i % ARRIVAL_GRIEF_EVERY === ARRIVAL_GRIEF_EVERY - 1) await griefer.attempt(this.accounts.riders);
       this.opts.onProgress?.(i + 1);
     }
-    // Let every window close, then the keeper does what is due, and everyone cashes out.
+    // Let every window close, then the keeper does what is due; the court session; everyone cashes out.
+    this.clock.advance(3 * DAY);
+    await this.runDue();
+    await this.courtSession();
     this.clock.advance(3 * DAY);
     await this.runDue();
     const reports: AdversaryReport[] = [];
@@ -475,6 +525,59 @@ export class Simulation {
     driver.grossFares += fare;
     this.grossFares += fare;
     this.driven++;
+  }
+
+  /**
+   * The court session: `courtDisputes` rides, each a rider's request to a driver, taken and
+   * started, that the rider disputes. All are opened in one Staking phase, so one epoch's value
+   * draws them all (the draw-steering adversary watches each); each seated arbiter rules and the
+   * keeper executes after the appeal window. Its own random stream: the month's draws stay those
+   * of the seed. Not counted in the month's rides, fares or drivers' earnings.
+   */
+  private async courtSession(): Promise<void> {
+    const court = this.suite.court;
+    const n = this.opts.courtDisputes;
+    if (court === undefined || !court.canArbitrate || n === 0) return;
+    const { market } = this.suite;
+    const rng = new Rng(this.opts.seed + 29);
+    const cases: { disputeId: bigint; riderBps: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const rider = rng.pick(this.accounts.riders);
+      const driver = rng.pick(this.drivers).signer;
+      const fare = BigInt(5 + rng.int(26)) * 1_000_000n;
+      if (!(await this.ensureFunds(rider, fare + 5_000_000n))) continue;
+      const id = (await market.totals()).nextRideId;
+      await this.clock.send("market.requestRide", () =>
+        market.connect(rider).requestRide({
+          pickupCell: cellToBytes6("wydm6v"),
+          dropoffCell: cellToBytes6("wydq8e"),
+          commitment: keccak256(toUtf8Bytes(`${this.opts.seed}:session:${i}`)),
+          maxFare: fare,
+          expiresAt: this.clock.now + 15 * 60,
+          minRating: 0,
+          driver: driver.address,
+        }),
+      );
+      this.clock.advance(20);
+      await this.clock.send("market.acceptRide", () => market.connect(driver).acceptRide(id, fare));
+      this.clock.advance(4 * 60);
+      await this.clock.send("market.startRide", () => market.connect(driver).startRide(id));
+      this.clock.advance(10 * 60);
+      cases.push({
+        disputeId: await court.open(this.clock, id, rider),
+        riderBps: rng.pick([2_500, 5_000, 7_500, 10_000]),
+      });
+    }
+    this.session.opened = cases.length;
+    const results = await court.session(this.clock, cases);
+    results.forEach((r, i) => {
+      if (r.fallback) this.session.fallback++;
+      else
+        this.defer(r.due, async () => {
+          await court.execute(this.clock, cases[i].disputeId);
+          this.session.ruled++;
+        });
+    });
   }
 
   // ------------------------------------------------------------------ the ring
@@ -719,12 +822,8 @@ export class Simulation {
         arbiters: this.arbitersSeated,
         courtUnaccounted,
         skipped: this.suite.court === undefined,
-        steering: ((t) => ({
-          draws: t?.draws ?? 0,
-          seated: t?.seated ?? 0,
-          meanShareBps: t === undefined || t.draws === 0 ? 0 : Math.round(t.shareBpsSum / t.draws),
-          tried: t?.tried ?? 0,
-        }))(this.suite.court?.steering),
+        session: this.session,
+        steering: steeringResult(this.suite.court?.steering),
       },
       gas: this.gas.rows(),
       gasPerRide: { happyPath: mean(this.happyPathGas), silentRider: mean(this.silentPathGas) },

@@ -41,3 +41,43 @@ export class GasTally {
     return t === undefined ? 0 : Math.round(Number(t.total) / t.count);
   }
 }
+
+/**
+ * The distribution of the number of successes in independent trials of probabilities `ps`
+ * (Poisson binomial): entry k is P(X = k). Exact by dynamic programming, O(n^2).
+ */
+export function poissonBinomial(ps: readonly number[]): number[] {
+  let dist = [1];
+  for (const p of ps) {
+    if (!(p >= 0 && p <= 1)) throw new Error(`a probability must be within 0..1, not ${p}`);
+    const next = new Array<number>(dist.length + 1).fill(0);
+    for (let k = 0; k < dist.length; k++) {
+      next[k] += dist[k] * (1 - p);
+      next[k + 1] += dist[k] * p;
+    }
+    dist = next;
+  }
+  return dist;
+}
+
+/** P(X >= k) and P(X <= k) for X the number of successes in trials of probabilities `ps`. */
+export function tails(ps: readonly number[], k: number): { atLeast: number; atMost: number } {
+  const dist = poissonBinomial(ps);
+  let atLeast = 0;
+  let atMost = 0;
+  dist.forEach((p, i) => {
+    if (i >= k) atLeast += p;
+    if (i <= k) atMost += p;
+  });
+  return { atLeast: Math.min(1, atLeast), atMost: Math.min(1, atMost) };
+}
+
+/** The Wilson score interval for `k` successes in `n` trials (95% for z = 1.96). */
+export function wilsonInterval(k: number, n: number, z = 1.96): [number, number] {
+  if (n === 0) return [0, 1];
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
