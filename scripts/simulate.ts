@@ -5,12 +5,15 @@
  *                       [--ring-rides 24] [--proposed-fee 3%] [--<behaviour>-rate 0.05]
  *                       [--arrival-griefer on|off] [--court-disputes 200]
  *                       [--sybil on|off] [--sandwich on|off] [--farm-drivers 2] [--farm-riders 3]
+ *                       [--flash-fee-bps 30]
  *                       [--sweep]
  *
  * After the month, a court session: `--court-disputes` rides disputed by their riders and drawn
  * in one epoch, so that the draw-steering adversary (issue 12) meets enough draws to judge.
  * Adversaries (issue 13) are all on unless switched off; `--sweep` runs the same seed at three
- * farm sizes and writes reports/simulation-<seed>/sweep.json with each adversary's net.
+ * farm sizes and writes reports/simulation-<seed>/sweep.json with each adversary's net. The
+ * sandwicher's lender charges `--flash-fee-bps` (30: Uniswap v3's common pool fee, which is its
+ * flash fee; Aave charges 5 to 9, Balancer 0).
  *
  * Writes reports/simulation-<seed>/ (report.md, summary.json, charts) and ends with the five
  * numbers that matter.
@@ -63,7 +66,13 @@ function wholeNumber(flag: string, raw: string | undefined, min: number, max: nu
 
 /** Takes the adversary flags out of `argv`; returns them and the rest. */
 export function parseAdversaryArgs(argv: string[]): { adversaries: AdversaryArgs; rest: string[] } {
-  const adversaries: AdversaryArgs = { on: Object.keys(ADVERSARIES), farmDrivers: 2, farmRiders: 3, sweep: false };
+  const adversaries: AdversaryArgs = {
+    on: Object.keys(ADVERSARIES),
+    farmDrivers: 2,
+    farmRiders: 3,
+    flashFeeBps: 30,
+    sweep: false,
+  };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -71,6 +80,7 @@ export function parseAdversaryArgs(argv: string[]): { adversaries: AdversaryArgs
     if (flag === "--sweep") adversaries.sweep = true;
     else if (flag === "--farm-drivers") adversaries.farmDrivers = wholeNumber(flag, argv[++i], 1, 50);
     else if (flag === "--farm-riders") adversaries.farmRiders = wholeNumber(flag, argv[++i], 1, 200);
+    else if (flag === "--flash-fee-bps") adversaries.flashFeeBps = wholeNumber(flag, argv[++i], 0, 10_000);
     else if (name in ADVERSARIES) {
       const v = argv[++i];
       if (v !== "on" && v !== "off") throw new Error(`${flag} takes on or off, not "${v ?? ""}"`);

@@ -1,4 +1,4 @@
-import { encodeBytes32String, id as hashText, ZeroAddress } from "ethers";
+import { encodeBytes32String, id as hashText } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { RevenueSandwicher, RideFlashLender } from "../../typechain-types";
 import type { SimClock } from "./clock";
@@ -43,6 +43,11 @@ export interface Adversary {
   setUp(ctx: AdversaryContext, signers: Record<string, HardhatEthersSigner[]>): Promise<void>;
   /** Acts once, a third into the run. */
   act(ctx: AdversaryContext): Promise<void>;
+  /**
+   * Offered each ride a rider forgot to confirm, once its window has passed (after `act`):
+   * returns true if it finalized the ride itself, so that the keeper does not.
+   */
+  finalize?(ctx: AdversaryContext, rideId: bigint): Promise<boolean>;
   /** Cashes out what it can and values the rest; called before the honest cash-out. */
   report(ctx: AdversaryContext): Promise<AdversaryReport>;
 }
@@ -51,6 +56,8 @@ export interface AdversaryOptions {
   /** Sybil farmer: drivers and riders it controls. */
   farmDrivers: number;
   farmRiders: number;
+  /** Revenue sandwicher: the flash lender's fee in basis points of the amount lent. */
+  flashFeeBps: number;
 }
 
 const YEAR = 365 * 24 * 3600;
@@ -265,53 +272,80 @@ export class SybilFarmer implements Adversary {
 }
 
 /**
- * A revenue sandwicher: flash-borrows half of the circulating RIDE from a lender the largest
- * honest holder stocked, and holds it across the moment fees would have been distributed.
+ * A revenue sandwicher: races the keeper for every ride a rider forgot to confirm, and
+ * finalizes it inside a flash loan of half the circulating RIDE, from a lender the largest
+ * honest holder stocked. Fees are deposited ride by ride, so the loan can take only the
+ * borrowed RIDE's share of that one ride's holders' fee (the lender's share, SECURITY.md item
+ * 19), and it pays the lender's fee in RIDE bought at what RIDE fetches.
  */
 export class RevenueSandwich implements Adversary {
   readonly name = "sandwich";
   readonly roles = { sandwicher: 1 };
   private sandwicher?: RevenueSandwicher;
   private lender?: RideFlashLender;
-  private borrowed = 0n;
-  private got = 0n;
+  private lend = 0n;
+  private loans = 0;
+  private feeRide = 0n;
+  private borrowedRide = 0n;
+
+  constructor(private readonly flashFeeBps: number) {}
 
   async setUp(ctx: AdversaryContext): Promise<void> {
     const token = await ctx.suite.token.getAddress();
-    this.lender = await ctx.deploy<RideFlashLender>("RideFlashLender", [token]);
+    this.lender = await ctx.deploy<RideFlashLender>("RideFlashLender", [token, this.flashFeeBps]);
     this.sandwicher = await ctx.deploy<RevenueSandwicher>("RevenueSandwicher", [await this.lender.getAddress(), token]);
   }
 
   async act(ctx: AdversaryContext): Promise<void> {
-    const { token, market } = ctx.suite;
-    const lender = this.lender!;
-    const sandwicher = this.sandwicher!;
+    const { token } = ctx.suite;
     // The largest honest holder lends half of the supply (or all it has) to the flash lender.
     let top = ctx.honest[0];
     for (const h of ctx.honest) if ((await token.balanceOf(h.address)) > (await token.balanceOf(top.address))) top = h;
     const half = (await token.totalSupply()) / 2n;
     const mine = await token.balanceOf(top.address);
-    const lend = mine < half ? mine : half;
-    if (lend === 0n) return;
-    await ctx.clock.send("lender.stock", () => token.connect(top).transfer(lender.getAddress(), lend));
-    this.borrowed = lend;
-    // Inside the loan it calls nothing: in the old design this was `distributeRevenue()`.
-    await ctx.clock.send("sandwich.flashLoan", () => sandwicher.sandwich(lend, ZeroAddress, "0x"));
-    const logs = await sandwicher.queryFilter(sandwicher.filters.Sandwiched());
-    this.got = logs.length === 0 ? 0n : logs[logs.length - 1].args.claimable;
-    void market;
+    this.lend = mine < half ? mine : half;
+    if (this.lend === 0n) return;
+    await ctx.clock.send("lender.stock", () => token.connect(top).transfer(this.lender!.getAddress(), this.lend));
   }
 
-  async report(): Promise<AdversaryReport> {
+  async finalize(ctx: AdversaryContext, rideId: bigint): Promise<boolean> {
+    const lender = this.lender!;
+    const sandwicher = this.sandwicher!;
+    if (this.lend === 0n) return false;
+    const { token, market } = ctx.suite;
+    const fee = await lender.flashFee(token.getAddress(), this.lend);
+    if (fee > 0n) {
+      // It buys the fee's RIDE just before the loan, from the honest holder with the most.
+      let seller = ctx.honest[0];
+      for (const h of ctx.honest)
+        if ((await token.balanceOf(h.address)) > (await token.balanceOf(seller.address))) seller = h;
+      if ((await token.balanceOf(seller.address)) < fee) return false;
+      await ctx.clock.send("sandwich.buyFee", () => token.connect(seller).transfer(sandwicher.getAddress(), fee));
+    }
+    const data = market.interface.encodeFunctionData("finalizeRide", [rideId]);
+    await ctx.clock.send("sandwich.flashLoan", () => sandwicher.sandwich(this.lend, market.getAddress(), data));
+    this.loans++;
+    this.feeRide += fee;
+    this.borrowedRide += this.lend;
+    return true;
+  }
+
+  async report(ctx: AdversaryContext): Promise<AdversaryReport> {
+    const got = await ctx.suite.token.claimableRevenue(this.sandwicher!.getAddress());
+    const paid = await rideValue(ctx, this.feeRide);
+    // The fee at which the loans would have broken even: revenue taken per unit of RIDE value borrowed.
+    const borrowedValue = await rideValue(ctx, this.borrowedRide);
+    const breakEven = borrowedValue === 0n ? 0n : (got * 1_000_000n) / borrowedValue;
     return {
       name: this.name,
       title: "Revenue sandwicher (flash loan)",
-      paid: 0n,
-      got: this.got,
-      net: this.got,
+      paid,
+      got,
+      net: got - paid,
       lines: [
-        `Borrowed ${fmt(this.borrowed / 10n ** 12n)} RIDE for one transaction and could claim ${fmt(this.got)} tUSD of revenue while holding it:`,
-        "fees are deposited ride by ride at finalization, so no batch waits for whoever holds at a chosen moment.",
+        `Finalized ${this.loans} forgotten rides as keeper, each inside a flash loan of ${fmt(this.lend / 10n ** 12n)} RIDE at the lender's ${(this.flashFeeBps / 100).toFixed(2)}% fee.`,
+        `It paid ${fmt(this.feeRide / 10n ** 12n)} RIDE of fees (they fetch ${fmt(paid)} tUSD) and took ${fmt(got)} tUSD: the borrowed RIDE's share of each of those rides' holders' fee, the lender's own share, nothing of earlier rides.`,
+        `The loans break even at a ${fmt(breakEven * 100n)}% flash fee${this.loans === 0 ? "" : " (revenue taken per tUSD of RIDE borrowed)"}; fees are deposited ride by ride, so no batch waits for whoever holds at a chosen moment.`,
       ],
     };
   }
@@ -320,5 +354,5 @@ export class RevenueSandwich implements Adversary {
 /** Every adversary the simulation knows, by flag name; all are on unless switched off. */
 export const ADVERSARIES: Record<string, (o: AdversaryOptions) => Adversary> = {
   sybil: (o) => new SybilFarmer(o.farmDrivers, o.farmRiders),
-  sandwich: () => new RevenueSandwich(),
+  sandwich: (o) => new RevenueSandwich(o.flashFeeBps),
 };

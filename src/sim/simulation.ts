@@ -239,6 +239,8 @@ export class Simulation {
     this.startTime = startTime;
   }
 
+  private adversariesActed = false;
+
   private adversaryContext(): AdversaryContext {
     return {
       suite: this.suite,
@@ -250,6 +252,14 @@ export class Simulation {
         (this.fees * BigInt((await this.suite.market.parameters())[0].holdersShareBps)) / 10_000n,
       deploy: <T>(name: string, args: unknown[]) => this.clock.at(() => this.deploy<T>(name, args)),
     };
+  }
+
+  /** Offers a ride due for finalization to the adversaries that race the keeper (after they acted). */
+  private async finalizedByAdversary(id: bigint): Promise<boolean> {
+    if (!this.adversariesActed) return false;
+    const ctx = this.adversaryContext();
+    for (const a of this.adversaries) if (await a.adversary.finalize?.(ctx, id)) return true;
+    return false;
   }
 
   async run(): Promise<SimResult> {
@@ -284,7 +294,10 @@ export class Simulation {
           this.drivers.map((d) => d.signer),
         );
       }
-      if (i === adversaryAt) for (const a of this.adversaries) await a.adversary.act(ctx);
+      if (i === adversaryAt) {
+        for (const a of this.adversaries) await a.adversary.act(ctx);
+        this.adversariesActed = true;
+      }
       await this.oneRide();
       if (ringEvery > 0 && i % ringEvery === 0 && ringDone < this.opts.ringRides) {
         const r = await this.ringRide();
@@ -435,10 +448,12 @@ export class Simulation {
         const completeGas = await this.clock.send("market.completeRide", () => market.connect(d).completeRide(id));
         const due = this.clock.now + Number(params.confirmWindow) + 1;
         this.defer(due, async () => {
-          const g = await this.clock.send("market.finalizeRide", () =>
-            market.connect(this.accounts.keeper).finalizeRide(id),
-          );
-          this.silentPathGas.push([...gasParts, completeGas, g].reduce((a, b) => a + b, 0n));
+          if (!(await this.finalizedByAdversary(id))) {
+            const g = await this.clock.send("market.finalizeRide", () =>
+              market.connect(this.accounts.keeper).finalizeRide(id),
+            );
+            this.silentPathGas.push([...gasParts, completeGas, g].reduce((a, b) => a + b, 0n));
+          }
           this.paid(driver, agreed, feeBps);
           this.outcomes.finalizedByKeeper++;
         });

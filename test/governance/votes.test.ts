@@ -16,7 +16,7 @@ async function openProposalFixture() {
 /** Driver 1 put its 100 RIDE in a flash lender before the proposal; the vote is open. */
 async function flashLoanFixture() {
   const f = await loadFixture(deployGovernanceWithVotersFixture);
-  const lender = await ethers.deployContract("RideFlashLender", [await f.token.getAddress()]);
+  const lender = await ethers.deployContract("RideFlashLender", [await f.token.getAddress(), 0]);
   await f.token.connect(f.drivers[1]).transfer(await lender.getAddress(), ride("100"));
   const borrower = await ethers.deployContract("FlashVoteBorrower", [
     await lender.getAddress(),

@@ -22,7 +22,7 @@ import {
 async function lenderFixture() {
   const f = await deployGovernanceWithVotersFixture();
   const { token, market, riders, drivers } = f;
-  const lender = await ethers.deployContract("RideFlashLender", [await token.getAddress()]);
+  const lender = await ethers.deployContract("RideFlashLender", [await token.getAddress(), 0]);
   const sandwicher = await ethers.deployContract("RevenueSandwicher", [
     await lender.getAddress(),
     await token.getAddress(),
@@ -60,6 +60,52 @@ describe("Revenue share: no batch to sandwich (issue 13, scenario 2)", function 
     await expect(tx)
       .to.emit(sandwicher, "Sandwiched")
       .withArgs(ride("155"), (usd("2.5") * ride("155")) / ride("710"));
+  });
+});
+
+describe("Revenue share: a flash loan is priced (the sandwicher's lender charges a fee)", function () {
+  /** The same 155 RIDE in a lender that charges 30 basis points (Uniswap v3's common pool fee). */
+  async function feeLenderFixture() {
+    const f = await deployGovernanceWithVotersFixture();
+    const { token, drivers } = f;
+    const lender = await ethers.deployContract("RideFlashLender", [await token.getAddress(), 30]);
+    const sandwicher = await ethers.deployContract("RevenueSandwicher", [
+      await lender.getAddress(),
+      await token.getAddress(),
+    ]);
+    await token.connect(drivers[0]).transfer(await lender.getAddress(), ride("155"));
+    return { ...f, lender, sandwicher };
+  }
+
+  it("quotes 0.3% of the amount, rounded up", async function () {
+    const { token, lender } = await loadFixture(feeLenderFixture);
+    expect(await lender.flashFee(await token.getAddress(), ride("155"))).to.equal(ride("0.465"));
+    expect(await lender.flashFee(await token.getAddress(), 1n)).to.equal(1n);
+  });
+
+  it("refuses a borrower who cannot pay the fee", async function () {
+    const { token, sandwicher } = await loadFixture(feeLenderFixture);
+    await expect(sandwicher.sandwich(ride("155"), ethers.ZeroAddress, "0x"))
+      .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
+      .withArgs(await sandwicher.getAddress(), ride("155"), ride("155.465"));
+  });
+
+  it("takes the fee from a borrower who holds it, and reports it", async function () {
+    const { token, lender, sandwicher, drivers } = await loadFixture(feeLenderFixture);
+    await token.connect(drivers[1]).transfer(await sandwicher.getAddress(), ride("0.465"));
+    await expect(sandwicher.sandwich(ride("155"), ethers.ZeroAddress, "0x"))
+      .to.emit(lender, "FlashLoaned")
+      .withArgs(await sandwicher.getAddress(), await sandwicher.getAddress(), ride("155"), ride("0.465"));
+    expect(await token.balanceOf(await lender.getAddress())).to.equal(ride("155.465"));
+    expect(await token.balanceOf(await sandwicher.getAddress())).to.equal(0n);
+  });
+
+  it("refuses a fee above the whole amount", async function () {
+    const { token, lender } = await loadFixture(feeLenderFixture);
+    const factory = await ethers.getContractFactory("RideFlashLender");
+    await expect(factory.deploy(await token.getAddress(), 10_001))
+      .to.be.revertedWithCustomError(lender, "FlashLenderFeeTooHigh")
+      .withArgs(10_001);
   });
 });
 
