@@ -15,8 +15,9 @@
  * sandwicher's lender charges `--flash-fee-bps` (30: Uniswap v3's common pool fee, which is its
  * flash fee; Aave charges 5 to 9, Balancer 0).
  *
- * Writes reports/simulation-<seed>/ (report.md, summary.json, charts) and ends with the five
- * numbers that matter.
+ * Writes reports/simulation-<seed>/ (report.md, summary.json, charts; a run with other flags
+ * adds them to the folder's name, or give `--out DIR`) and ends with the five numbers that
+ * matter. `--help` lists every flag with its default.
  */
 import path from "node:path";
 import hre from "hardhat";
@@ -66,13 +67,7 @@ function wholeNumber(flag: string, raw: string | undefined, min: number, max: nu
 
 /** Takes the adversary flags out of `argv`; returns them and the rest. */
 export function parseAdversaryArgs(argv: string[]): { adversaries: AdversaryArgs; rest: string[] } {
-  const adversaries: AdversaryArgs = {
-    on: Object.keys(ADVERSARIES),
-    farmDrivers: 2,
-    farmRiders: 3,
-    flashFeeBps: 30,
-    sweep: false,
-  };
+  const adversaries: AdversaryArgs = { on: Object.keys(ADVERSARIES), ...ADVERSARY_DEFAULTS, sweep: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -92,19 +87,103 @@ export function parseAdversaryArgs(argv: string[]): { adversaries: AdversaryArgs
   return { adversaries, rest };
 }
 
+/** The default run: the README's `npm run simulate`, written to reports/simulation-7. */
+export const DEFAULTS: Omit<SimOptions, "onProgress"> = {
+  seed: 7,
+  drivers: 30,
+  riders: 80,
+  rides: 400,
+  days: 30,
+  rates: { ...DEFAULT_RATES },
+  ringRides: 24,
+  proposedFeeBps: 300,
+  arrivalGriefer: true,
+  courtDisputes: 200,
+};
+
+const ADVERSARY_DEFAULTS = { farmDrivers: 2, farmRiders: 3, flashFeeBps: 30 };
+
+/** What each behaviour rate is the chance of, for `--help`. */
+const RATE_WHAT: Record<keyof Rates, string> = {
+  offer: "a driver offers a price instead of accepting the request",
+  cancelInGrace: "the rider cancels within the free grace period",
+  cancelAfterGrace: "the rider cancels after the grace period (and pays the fee)",
+  driverNoShow: "the driver does not show up",
+  riderNoShow: "the rider does not show up",
+  forget: "the rider forgets to confirm (a keeper finalizes)",
+  dispute: "the rider disputes the ride in the court",
+  driverRates: "the driver rates the rider",
+};
+
+const ADVERSARY_WHAT: Record<string, string> = {
+  sybil: "a sybil farmer: its drivers and riders farm RIDE, then propose a treasury drain and a fee capture",
+  sandwich: "a revenue sandwicher: finalizes forgotten rides inside flash loans of RIDE",
+};
+
+/** `npm run simulate -- --help`: every flag, what it does and its default. */
+export function helpText(): string {
+  const d = DEFAULTS;
+  const rows: [string, string][] = [
+    ["--seed N", `the run's seed: same seed, same chain and report (${d.seed})`],
+    ["--drivers N", `drivers, 2 to 2,000 (${d.drivers})`],
+    ["--riders N", `riders, 1 to 10,000 (${d.riders})`],
+    ["--rides N", `ride requests over the run, 1 to 100,000 (${d.rides})`],
+    ["--days N", `simulated days, 1 to 365 (${d.days})`],
+    ["--ring-rides N", `rides the two-person ring gives each other to farm RIDE (${d.ringRides})`],
+    ["--proposed-fee P%", `the fee the holders vote on halfway through, 0% to 10% (${d.proposedFeeBps / 100}%)`],
+    ["--arrival-griefer on|off", `a driver who tries the arrival tricks (${d.arrivalGriefer ? "on" : "off"})`],
+    [
+      "--court-disputes N",
+      `rider disputes drawn in one epoch after the month, for the draw steerer (${d.courtDisputes})`,
+    ],
+    ...Object.entries(RATE_FLAGS).map(([flag, k]): [string, string] => [
+      `${flag} P`,
+      `the chance that ${RATE_WHAT[k]}, 0 to 1 (${d.rates[k]})`,
+    ]),
+    ...Object.keys(ADVERSARIES).map((name): [string, string] => [
+      `--${name} on|off`,
+      `${ADVERSARY_WHAT[name] ?? `the ${name} adversary`} (on)`,
+    ]),
+    ["--farm-drivers N", `the sybil farmer's drivers, 1 to 50 (${ADVERSARY_DEFAULTS.farmDrivers})`],
+    ["--farm-riders N", `the sybil farmer's riders, 1 to 200 (${ADVERSARY_DEFAULTS.farmRiders})`],
+    ["--flash-fee-bps N", `the sandwicher's flash lender's fee, basis points (${ADVERSARY_DEFAULTS.flashFeeBps})`],
+    ["--sweep", "run the same seed at farm sizes 1x2, 2x5 and 4x10 and write sweep.json"],
+    ["--out DIR", "where the report goes (reports/simulation-<seed> plus every flag that differs from its default)"],
+    ["--help", "this list"],
+  ];
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    "npm run simulate -- [flags]: a cooperative's month on the in-process Hardhat network, with a report.",
+    "",
+    ...rows.map(([f, what]) => `  ${f.padEnd(width)}${what}`),
+    "",
+    "Defaults in parentheses. Set RIDECOOP_DEBUG=1 for a stack trace on an error.",
+  ].join("\n");
+}
+
+/**
+ * The report's folder: reports/simulation-<seed>, plus each flag that differs from its
+ * default, so that a big run never overwrites the default one.
+ */
+export function reportDir(opts: Omit<SimOptions, "onProgress">, adv: AdversaryArgs): string {
+  const parts = [`simulation-${opts.seed}`];
+  const d = DEFAULTS;
+  const keys = ["drivers", "riders", "rides", "days", "ringRides", "courtDisputes"] as const;
+  for (const k of keys) if (opts[k] !== d[k]) parts.push(`${kebab(k)}-${opts[k]}`);
+  if (opts.proposedFeeBps !== d.proposedFeeBps) parts.push(`proposed-fee-${opts.proposedFeeBps}bps`);
+  if (opts.arrivalGriefer !== d.arrivalGriefer) parts.push(`arrival-griefer-${opts.arrivalGriefer ? "on" : "off"}`);
+  for (const [flag, k] of Object.entries(RATE_FLAGS))
+    if (opts.rates[k] !== d.rates[k]) parts.push(`${flag.slice(2)}-${opts.rates[k]}`);
+  for (const name of Object.keys(ADVERSARIES)) if (!adv.on.includes(name)) parts.push(`${name}-off`);
+  for (const k of ["farmDrivers", "farmRiders", "flashFeeBps"] as const)
+    if (adv[k] !== ADVERSARY_DEFAULTS[k]) parts.push(`${kebab(k)}-${adv[k]}`);
+  return path.join("reports", parts.join("-"));
+}
+
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
-  const opts: Omit<SimOptions, "onProgress"> = {
-    seed: 7,
-    drivers: 30,
-    riders: 80,
-    rides: 400,
-    days: 30,
-    rates: { ...DEFAULT_RATES },
-    ringRides: 24,
-    proposedFeeBps: 300,
-    arrivalGriefer: true,
-    courtDisputes: 200,
-  };
+  const opts: Omit<SimOptions, "onProgress"> = { ...DEFAULTS, rates: { ...DEFAULTS.rates } };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -134,10 +213,7 @@ export function parseArgs(argv: string[]): Omit<SimOptions, "onProgress"> {
         throw new Error(`${flag} takes a probability from 0 to 1, not "${value ?? ""}"`);
       opts.rates[RATE_FLAGS[flag]] = p;
     } else {
-      throw new Error(
-        `unknown flag "${flag}": use --seed, --drivers, --riders, --rides, --days, --ring-rides, --court-disputes, --proposed-fee, --arrival-griefer, ` +
-          Object.keys(RATE_FLAGS).join(", "),
-      );
+      throw new Error(`unknown flag "${flag}": npm run simulate -- --help lists every flag with its default`);
     }
   }
   const behaviours = ["cancelInGrace", "cancelAfterGrace", "driverNoShow", "riderNoShow", "forget", "dispute"] as const;
@@ -156,17 +232,33 @@ async function people(seed: number, role: string, n: number): Promise<HardhatEth
   return out;
 }
 
+/** Takes `--out DIR` out of `argv`. */
+export function parseOut(argv: string[]): { out?: string; rest: string[] } {
+  const i = argv.indexOf("--out");
+  if (i < 0) return { rest: argv };
+  const out = argv[i + 1];
+  if (out === undefined || out.startsWith("--")) throw new Error("--out takes a folder, like --out reports/big-run");
+  return { out, rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
+}
+
 async function main(): Promise<void> {
-  const { adversaries, rest } = parseAdversaryArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(helpText());
+    return;
+  }
+  const { out, rest: args } = parseOut(argv);
+  const { adversaries, rest } = parseAdversaryArgs(args);
   const opts = parseArgs(rest);
+  const dir = path.resolve(out ?? reportDir(opts, adversaries));
   if (!adversaries.sweep) {
-    await runOnce(opts, adversaries, true);
+    await runOnce(opts, adversaries, dir);
     return;
   }
   const rows: { farm: string; adversaries: { name: string; paid: string; got: string; net: string }[] }[] = [];
   for (const [k, m] of SWEEP) {
     await hre.network.provider.send("hardhat_reset");
-    const r = await runOnce(opts, { ...adversaries, farmDrivers: k, farmRiders: m }, false);
+    const r = await runOnce(opts, { ...adversaries, farmDrivers: k, farmRiders: m });
     rows.push({
       farm: `${k}x${m}`,
       adversaries: r.adversaries.map((a) => ({
@@ -179,13 +271,13 @@ async function main(): Promise<void> {
     for (const a of r.adversaries)
       console.log(`  farm ${k}x${m} ${a.name}: paid ${a.paid} got ${a.got} net ${a.net} (tUSD units)`);
   }
-  const dir = path.join(process.cwd(), "reports", `simulation-${opts.seed}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(rows, null, 2) + "\n");
   console.log(`sweep: ${path.relative(process.cwd(), path.join(dir, "sweep.json"))}`);
 }
 
-async function runOnce(opts: Omit<SimOptions, "onProgress">, adv: AdversaryArgs, write: boolean): Promise<SimResult> {
+/** One run; with `dir`, writes its report there. */
+async function runOnce(opts: Omit<SimOptions, "onProgress">, adv: AdversaryArgs, dir?: string): Promise<SimResult> {
   const started = Date.now();
   // A fixed start, aligned to a reward epoch: the same seed gives the same chain.
   const latest = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
@@ -232,8 +324,7 @@ async function runOnce(opts: Omit<SimOptions, "onProgress">, adv: AdversaryArgs,
   );
   const result = await sim.run();
   bar?.stop();
-  if (!write) return result;
-  const dir = path.join(process.cwd(), "reports", `simulation-${opts.seed}`);
+  if (dir === undefined) return result;
   const report = await writeReport(result, dir);
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   console.log(

@@ -40,18 +40,38 @@ async function svg(spec: TopLevelSpec): Promise<string> {
 /** Writes report.md, summary.json and the SVG charts into `dir`. */
 export async function writeReport(r: SimResult, dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
-  const earnings = r.drivers.earned.map((e) => Number(formatUnits(e, 6)));
+  // Each driver twice: what the cooperative credited, and what the same fares would have left
+  // on a platform keeping 25% (sorted by the cooperative's figure, so the gap reads at a glance).
+  const byDriver = r.drivers.earned
+    .map((e, i) => ({
+      coop: Number(formatUnits(e, 6)),
+      platform: Number(formatUnits((r.drivers.grossFares[i] * 3n) / 4n, 6)),
+    }))
+    .sort((a, b) => b.coop - a.coop);
   const charts: Record<string, TopLevelSpec> = {
     "earnings.svg": {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      title: "Drivers' earnings over the run (tUSD)",
-      width: 480,
+      title: "Each driver's earnings over the run: RideCoop against a 25% platform (tUSD)",
+      width: { step: 16 },
       height: 240,
-      data: { values: earnings.map((e) => ({ earned: e })) },
+      data: {
+        values: byDriver.flatMap((d, i) => [
+          { driver: i + 1, where: "RideCoop", earned: d.coop },
+          { driver: i + 1, where: "a 25% platform", earned: d.platform },
+        ]),
+      },
       mark: "bar",
       encoding: {
-        x: { field: "earned", bin: { maxbins: 20 }, title: "earned (tUSD)" },
-        y: { aggregate: "count", title: "drivers" },
+        x: { field: "driver", type: "ordinal", title: "driver (by earnings)", axis: { labelAngle: 0 } },
+        xOffset: { field: "where", sort: ["RideCoop", "a 25% platform"] },
+        y: { field: "earned", type: "quantitative", title: "earned (tUSD)" },
+        color: {
+          field: "where",
+          type: "nominal",
+          title: null,
+          sort: ["RideCoop", "a 25% platform"],
+          legend: { orient: "top", labelLimit: 400 },
+        },
       },
     },
     "fee.svg": {
@@ -74,7 +94,8 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       data: { values: r.gas.filter((g) => !g.op.startsWith("tusd.")).map((g) => ({ op: g.op, gas: g.mean })) },
       mark: "bar",
       encoding: {
-        y: { field: "op", type: "nominal", sort: "-x", title: null },
+        // Operation names are long ("court.proposeSettlement"): never cut them.
+        y: { field: "op", type: "nominal", sort: "-x", title: null, axis: { labelLimit: 400 } },
         x: { field: "gas", type: "quantitative", title: "gas" },
       },
     },
@@ -111,6 +132,8 @@ export async function writeReport(r: SimResult, dir: string): Promise<string> {
       `${usd(r.revenue.toTreasury)} to the treasury the holders govern.`,
     "",
     "![earnings](earnings.svg)",
+    "",
+    "Each driver's pair of bars: what the cooperative credited, and the same fares less a 25% commission.",
     "",
     "## RIDE",
     "",
