@@ -42,6 +42,7 @@ export class ArrivalGriefer {
   private paid = 0n;
   private gas = 0n;
   private tries = 0;
+  private tusd?: TestUSD;
 
   constructor(
     private readonly market: RideMarket,
@@ -55,6 +56,7 @@ export class ArrivalGriefer {
   async setUp(tusd: TestUSD): Promise<void> {
     const marketAddress = await this.market.getAddress();
     const stake = (await this.market.parameters())[1].minStake * 2n;
+    this.tusd = tusd;
     for (const d of [this.griefer, this.bystander]) {
       await this.clock.send("tusd.faucet", () => tusd.connect(d).faucet(1_000_000_000n));
       await this.clock.send("tusd.approve", () => tusd.connect(d).approve(marketAddress, (1n << 255n) - 1n));
@@ -75,7 +77,12 @@ export class ArrivalGriefer {
     const minimum = (await m.parameters())[1].minStake;
     for (const d of [g, this.bystander]) {
       const { stake } = await m.getAccount(d.address);
-      if (stake < minimum) await this.mine("griefer.addStake", () => m.connect(d).addStake(minimum - stake));
+      if (stake >= minimum) continue;
+      // A long run's penalties can empty its wallet: it brings more of its own money first.
+      const tusd = this.tusd!;
+      if ((await tusd.balanceOf(d.address)) < minimum - stake)
+        await this.clock.send("tusd.faucet", () => tusd.connect(d).faucet(1_000_000_000n));
+      await this.mine("griefer.addStake", () => m.connect(d).addStake(minimum - stake));
     }
     const before = await this.ledger();
     const maxFare = BigInt(8 + this.rng.int(20)) * 1_000_000n;
