@@ -194,7 +194,7 @@ export function claimable(s: ModelState, holder: string): bigint {
 
 // ------------------------------------------------------------------ fare token
 
-function transferUsd(s: ModelState, from: string, to: string, amount: bigint): void {
+export function transferUsd(s: ModelState, from: string, to: string, amount: bigint): void {
   const balance = get(s.usd, from, 0n);
   if (balance < amount) fail("ERC20InsufficientBalance");
   s.usd.set(from, balance - amount);
