@@ -17,12 +17,12 @@ import { CourtRunner, courtActionArb, courtOutcomes, deployCourtWorld, initialCo
  * market's money. Every 20 calls and at the end the whole state; at the end of each run every
  * open dispute is driven to its end by deadline exits alone ("no dispute without an exit").
  *
- * Replay or run long: `npx ts-node scripts/fuzz-long.ts --court [--seed N]`, or set
+ * Replay or run long: `npx ts-node scripts/fuzz-long.ts --model court [--seed N]`, or set
  * COURT_FUZZ_SEED / COURT_FUZZ_RUNS / COURT_FUZZ_STEPS (and COURT_FUZZ_PATH from a failure report).
  */
 const coverage = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 const SEED = Number(process.env.COURT_FUZZ_SEED ?? 20_261_206);
-const RUNS = Number(process.env.COURT_FUZZ_RUNS ?? (coverage ? 4 : 12));
+const RUNS = Number(process.env.COURT_FUZZ_RUNS ?? (coverage ? 4 : 16));
 const STEPS = Number(process.env.COURT_FUZZ_STEPS ?? 40);
 
 describe("Security: the stateful model of the court and its arbiter pool", function () {
@@ -54,6 +54,8 @@ describe("Security: the stateful model of the court and its arbiter pool", funct
       },
     );
     if (process.env.FUZZ_STATS === "1") console.table([...courtOutcomes.entries()].sort());
-    console.log(`      court model calls checked on chain: ${calls}; open disputes driven out by deadlines: ${drilled}`);
+    console.log(
+      `      court model calls checked on chain: ${calls}; open disputes driven out by deadlines: ${drilled}`,
+    );
   });
 });
