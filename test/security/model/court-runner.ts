@@ -409,17 +409,15 @@ export class CourtRunner {
             return {
               rideId: id,
               send: () =>
-                market
-                  .connect(rider)
-                  .requestRide(
-                    {
-                      pickupCell: cellToBytes6("wydm6v"),
-                      dropoffCell: cellToBytes6("wydq8e"),
-                      commitment: ZeroHash,
-                      ...req,
-                    },
-                    { gasLimit: GAS },
-                  ),
+                market.connect(rider).requestRide(
+                  {
+                    pickupCell: cellToBytes6("wydm6v"),
+                    dropoffCell: cellToBytes6("wydq8e"),
+                    commitment: ZeroHash,
+                    ...req,
+                  },
+                  { gasLimit: GAS },
+                ),
               model: (x) => void M.requestRide(x.m, rider.address, req),
             };
           },
