@@ -9,7 +9,18 @@ const crypto = require("node:crypto");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..", "..");
-const forge = path.join(root, "node_modules", ".bin", "forge");
+// The platform package's binary itself: @foundry-rs/forge's bin.mjs (node_modules/.bin/forge)
+// does not pass forge's exit status on (1.7.1 exits 0 when a test fails).
+function forgeBinary() {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch] ?? process.arch;
+  const pkg = `@foundry-rs/forge-${process.platform}-${arch}`;
+  try {
+    return path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [root] })), "bin", "forge");
+  } catch {
+    fail(`${pkg} is not installed: run \`npm ci\` (forge comes from package-lock.json).`);
+  }
+}
+const forge = forgeBinary();
 const CI_SEED = "0x5eed";
 
 function parseArgs(argv) {
@@ -75,7 +86,8 @@ const calls = [...perTest.values()].reduce((sum, c) => sum + c, 0);
 console.log(
   `fuzz: ${calls.toLocaleString("en-US")} calls in ${seconds.toFixed(0)} s, ${Math.round(calls / seconds).toLocaleString("en-US")} calls/s (seed ${seed})`,
 );
-if (test.status !== 0) {
+// A failing test also shows in the output, whatever the exit status says.
+if (test.status !== 0 || /\[FAIL/.test(test.stdout ?? "")) {
   console.log(`fuzz: an invariant broke. Replay it with: ${replay}`);
   process.exit(1);
 }
