@@ -3,7 +3,7 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { describeEvidence, type DisputeView, type EvidenceInput } from "../src/client/client";
 import { formatBps, formatTime, InputError, parseSplit, parseStars } from "../src/client/format";
-import { RideStore } from "../src/client/rides-store";
+import { RideStore } from "../src/node/rides-store";
 import {
   clientFor,
   parseDisputeId,

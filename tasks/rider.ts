@@ -2,7 +2,7 @@ import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseDuration, parseRating, parseStars, formatTime } from "../src/client/format";
 import { parsePlace } from "../src/client/location";
-import { RideStore } from "../src/client/rides-store";
+import { RideStore } from "../src/node/rides-store";
 import { clientFor, parseAddress, parseRideId, report, roleTask, txJson, txLine, type CommonArgs } from "./lib/common";
 
 interface RequestArgs extends CommonArgs {

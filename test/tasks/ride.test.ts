@@ -3,7 +3,7 @@ import fs from "node:fs";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadFixture } from "../helpers/fixture";
-import { deploymentPath, loadDeployment } from "../../src/client/deployment";
+import { deploymentPath, loadDeployment } from "../../src/node/deployment";
 import type { RequestResult, RideView, OpenRequest, LiveOffer, Balances } from "../../src/client/client";
 import type { DeployResult } from "../../src/deploy";
 import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
