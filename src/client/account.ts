@@ -1,7 +1,7 @@
 // Anyone: the faucet, balances and withdrawals.
 // Methods of RideCoopClient (client.ts mixes them in); `this` is the client.
 import { getAddress } from "ethers";
-import { TestUSD__factory, type TestUSD } from "../../typechain-types";
+import { TestUSD__factory, type TestUSD } from "./contracts";
 import { ClientStateError } from "./errors";
 import type { TxResult, Balances } from "./types";
 import type { RideCoopClient } from "./client";

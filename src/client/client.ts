@@ -20,7 +20,7 @@ import {
   type CoopToken,
   type ERC20Permit,
   type RideMarket,
-} from "../../typechain-types";
+} from "./contracts";
 import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from "../../typechain-types/common";
 import { DeploymentError, type Deployment } from "./deployment";
 import { signPermit } from "./signatures";

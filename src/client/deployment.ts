@@ -101,3 +101,31 @@ export function validateDeployment(value: unknown, file = "deployment"): Deploym
   if (d.parameters === undefined) fail(file, "parameters is missing");
   return d as Deployment;
 }
+
+/**
+ * Checks that `deployment` lives on the chain `provider` talks to: the same chain id, and the
+ * deployment's first block with the same hash (a restarted local node starts empty and mines
+ * other blocks). `redeploy` says how to deploy again, for the command line at hand.
+ */
+export async function checkDeploymentChain(
+  deployment: Deployment,
+  provider: {
+    getNetwork(): Promise<{ chainId: bigint }>;
+    getBlock(n: number): Promise<{ hash: string | null } | null>;
+  },
+  redeploy = `npx hardhat deploy --network ${deployment.network}`,
+): Promise<void> {
+  const file = `deployments/${deployment.network}.json`;
+  const [net, block] = await Promise.all([provider.getNetwork(), provider.getBlock(deployment.blockNumber)]);
+  if (net.chainId !== BigInt(deployment.chainId)) {
+    throw new DeploymentError(
+      `${file} is for chain ${deployment.chainId}, but the node answers as chain ${net.chainId}. Point at the chain it was deployed to, or deploy there: \`${redeploy}\`.`,
+    );
+  }
+  if (block === null || block.hash !== deployment.blockHash) {
+    const short = (h: string) => `${h.slice(0, 10)}…`;
+    throw new DeploymentError(
+      `${file} does not belong to this chain: its block ${deployment.blockNumber} is ${short(deployment.blockHash)} in the file but ${block?.hash == null ? "not there" : short(block.hash)} on the node (a restarted local node starts empty). Redeploy: \`${redeploy}\`.`,
+    );
+  }
+}

@@ -8,7 +8,7 @@ import {
   RideMarket__factory,
   TestUSD__factory,
   TimelockController__factory,
-} from "../../typechain-types";
+} from "./contracts";
 import { formatBps } from "./format";
 
 /** The ride states, in the order of IRideMarket.RideState. */
