@@ -138,9 +138,17 @@ function cliContext(opts: CliOptions): CommandContext {
     rpc: (method, params) => rawRpc(url(), method, params),
     report: (human, result) => {
       if (opts.json) console.log(toJson(result));
-      else for (const line of human) console.log(line);
+      else for (const line of human) console.log(cliWords(line));
     },
   };
+}
+
+/**
+ * The commands' texts name them as Hardhat tasks (`rider:cancel`); on this command line they
+ * are words (`rider cancel`).
+ */
+export function cliWords(text: string): string {
+  return text.replace(/\b(rider|driver|ride|dispute|gov|keeper|arbiter|time):([a-z][a-z-]*)\b/g, "$1 $2");
 }
 
 /** `maxFare` -> `--max-fare`. */
@@ -245,7 +253,7 @@ function explain(err: unknown): string {
     err instanceof ClientStateError ||
     err instanceof DeploymentError
   ) {
-    return err.message;
+    return cliWords(err.message);
   }
   const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
   return `${message}${debug ? "" : " (run again with --debug for the details)"}`;

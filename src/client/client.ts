@@ -162,11 +162,19 @@ export class RideCoopClient {
     return parseAmount(text, this.fareUnit, flag);
   }
 
-  errorContext(now?: bigint): ErrorContext {
+  /**
+   * How errors show amounts and times; `called` is the contract a failed transaction went to,
+   * which tells an ERC-20 error's token: RIDE for the token and the arbiter pool, else the fare.
+   */
+  errorContext(now?: bigint, called?: string): ErrorContext {
+    const c = this.deployment.contracts;
+    const rideTargets = [c.CoopToken.address, c.ArbiterPool?.address].filter((a) => a !== undefined);
+    const isRide = called !== undefined && rideTargets.some((a) => a.toLowerCase() === called.toLowerCase());
     return {
       fare: (a) => this.formatFare(a),
       ride: (a) => this.formatRide(a),
       time: (t) => (now === undefined ? new Date(Number(t) * 1000).toISOString() : formatTime(t, now)),
+      token: called === undefined ? undefined : (a) => (isRide ? this.formatRide(a) : this.formatFare(a)),
     };
   }
 
@@ -181,7 +189,7 @@ export class RideCoopClient {
       if (receipt === null) throw new Error(`${label}: transaction ${tx.hash} was dropped`);
       return { label, hash: receipt.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
     } catch (err) {
-      throw explainError(err, this.errorContext(await this.now().catch(() => undefined)));
+      throw explainError(err, this.errorContext(await this.now().catch(() => undefined), calledAddress(err)));
     }
   }
 
@@ -278,3 +286,9 @@ Object.assign(
   keeperOps,
   voterOps,
 );
+
+/** The `to` of the transaction an ethers error is about, when it says. */
+function calledAddress(err: unknown): string | undefined {
+  const tx = (err as { transaction?: { to?: unknown } } | null)?.transaction;
+  return typeof tx?.to === "string" ? tx.to : undefined;
+}

@@ -1,7 +1,8 @@
 // The driver: register, stake, open requests nearby, accept or offer, arrive, pick up, complete, claim.
 // Methods of RideCoopClient (client.ts mixes them in); `this` is the client.
+import { getAddress, ZeroAddress } from "ethers";
 import { areaTopic, areaWithNeighbours, bytes6ToCell } from "../geo";
-import { RIDE_STATES } from "./errors";
+import { ClientStateError, RIDE_STATES } from "./errors";
 import type { TxResult, OpenRequest } from "./types";
 import type { RideCoopClient } from "./client";
 
@@ -60,13 +61,16 @@ export const driverOps = {
 
   /** Accepts at the rider's fare; `fare` pins it (default: the escrow as read now). */
   async accept(this: RideCoopClient, rideId: bigint, fare?: bigint): Promise<TxResult> {
-    const agreed = fare ?? (await this.market.getRide(rideId)).fare;
+    const [ride, me] = await Promise.all([this.market.getRide(rideId), this.address()]);
+    refuseOwnRide(rideId, ride.rider, me);
+    const agreed = fare ?? ride.fare;
     return this.send("accept", () => this.market.acceptRide(rideId, agreed));
   },
 
   /** Offers to drive for `fare` for `ttl` seconds (capped at the request's own expiry). */
   async offer(this: RideCoopClient, rideId: bigint, fare: bigint, ttl: number): Promise<TxResult> {
-    const [ride, now] = await Promise.all([this.market.getRide(rideId), this.now()]);
+    const [ride, now, me] = await Promise.all([this.market.getRide(rideId), this.now(), this.address()]);
+    refuseOwnRide(rideId, ride.rider, me);
     const wanted = now + BigInt(ttl);
     const expiresAt = ride.stamp > 0n && wanted > ride.stamp ? ride.stamp : wanted;
     return this.send("offer", () => this.market.makeOffer(rideId, fare, expiresAt));
@@ -95,3 +99,12 @@ export const driverOps = {
 };
 
 export type DriverOps = typeof driverOps;
+
+/** A rider cannot drive their own request: say so before the market answers DriverNotAllowed. */
+function refuseOwnRide(rideId: bigint, rider: string, me: string): void {
+  if (rider !== ZeroAddress && getAddress(rider) === getAddress(me)) {
+    throw new ClientStateError(
+      `ride ${rideId} is your own request (${me} asked for it), and a rider cannot drive their own ride. Hint: drive it from another account (--account), or cancel it with rider:cancel --ride ${rideId}`,
+    );
+  }
+}

@@ -3,7 +3,7 @@
 import { encodeBytes32String, getAddress, id } from "ethers";
 import { signBallot } from "./signatures";
 import { ClientStateError } from "./errors";
-import { MARKET_PARAMETERS, type ParamChange } from "./params";
+import { formatParam, MARKET_PARAMETERS, type ParamChange } from "./params";
 import { type TxResult, type Proposal, type ProposalView, PROPOSAL_STATES } from "./types";
 import type { RideCoopClient } from "./client";
 
@@ -47,6 +47,32 @@ export const voterOps = {
   },
 
   /**
+   * Checks each change against the market's hard bounds before anything is sent: a proposal
+   * outside them would pass the vote and then fail in the timelock, a week later.
+   */
+  async checkBounds(this: RideCoopClient, changes: ParamChange[]): Promise<void> {
+    const units = { fare: this.fareUnit, ride: this.rideUnit };
+    for (const c of changes) {
+      const [, min, max] = await this.market.parameter(c.key);
+      if (c.value < min || c.value > max) {
+        const f = (v: bigint) => formatParam(c.name, v, units);
+        throw new ClientStateError(
+          `${c.name}=${f(c.value)} is outside its hard bounds [${f(min)} .. ${f(max)}], so the timelock could never execute it. Hint: propose a value within the bounds (gov:params lists them)`,
+        );
+      }
+    }
+  },
+
+  /** The caller's voting weight at a proposal's snapshot (0: the vote would count for nothing). */
+  async weightAt(this: RideCoopClient, proposalId: bigint, account?: string): Promise<bigint> {
+    const who = account ?? (await this.address());
+    const snapshot = await this.governor.proposalSnapshot(proposalId);
+    const clock = await this.governor.clock();
+    // A snapshot not yet past has no checkpoint: the current votes are what it will count.
+    return snapshot < clock ? this.governor.getVotes(who, snapshot) : this.token.getVotes(who);
+  },
+
+  /**
    * Proposes parameter changes; returns the proposal id. The description gets OpenZeppelin's
    * `#proposer=<sender>` suffix (unless it already ends with one), so nobody can submit the
    * same proposal first to cancel it and kill its id: the governor refuses any other sender.
@@ -56,6 +82,7 @@ export const voterOps = {
     changes: ParamChange[],
     description: string,
   ): Promise<{ proposalId: bigint; tx: TxResult }> {
+    await this.checkBounds(changes);
     const p = this.proposalCalls(changes);
     const signed = withProposerSuffix(description, await this.address());
     const proposalId = await this.governor.hashProposal(p.targets, p.values, p.calldatas, id(signed));

@@ -1,3 +1,4 @@
+import { ClientStateError } from "../../client/errors";
 import { formatDuration, formatTime, InputError } from "../../client/format";
 import { formatParam, parseParamChange } from "../../client/params";
 import type { RideCoopClient } from "../../client/client";
@@ -141,6 +142,7 @@ const SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
 interface VoteArgs extends ProposalArgs {
   support: string;
   reason?: string;
+  force: boolean;
 }
 
 govCommands.push(
@@ -151,20 +153,32 @@ govCommands.push(
       { name: "proposal", description: "Proposal id, or latest (the most recent proposal)" },
       { name: "support", description: "for, against or abstain" },
       { name: "reason", description: "Why, recorded on chain", optional: true },
+      { name: "force", description: "Vote even with no voting weight at the proposal's snapshot", flag: true },
     ],
     async run(ctx, args) {
       const support = SUPPORT[args.support.toLowerCase() as keyof typeof SUPPORT];
       if (support === undefined) throw new InputError("support", `"${args.support}" is not for, against or abstain`);
       const client = await ctx.client();
       const proposalId = await resolveProposalId(client, args.proposal);
+      const weight = await client.weightAt(proposalId);
+      const warning =
+        weight === 0n
+          ? `your voting weight at proposal ${proposalId}'s snapshot is ${client.formatRide(0n)}, so this vote counts for nothing`
+          : undefined;
+      if (warning !== undefined && !args.force) {
+        throw new ClientStateError(
+          `${warning}. Hint: votes count the RIDE delegated before the snapshot (gov:delegate, then vote on the next proposal); add --force to vote anyway`,
+        );
+      }
       const tx = await client.vote(proposalId, support, args.reason);
       const p = await client.proposal(proposalId);
       ctx.report(
         [
+          ...(warning === undefined ? [] : [`Warning: ${warning}`]),
           `Voted ${args.support.toLowerCase()} on ${proposalId}: for ${client.formatRide(p.votes.for)}, against ${client.formatRide(p.votes.against)}, abstain ${client.formatRide(p.votes.abstain)}`,
           txLine(tx),
         ],
-        { proposalId, support: args.support.toLowerCase(), votes: p.votes, tx: txJson(tx) },
+        { proposalId, support: args.support.toLowerCase(), weight, votes: p.votes, tx: txJson(tx) },
       );
       return { proposalId, tx };
     },
