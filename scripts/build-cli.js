@@ -40,12 +40,10 @@ function build(root, log = (line) => process.stderr.write(`${line}\n`)) {
     const r = spawnSync(
       process.execPath,
       [require.resolve("hardhat/internal/cli/cli", { paths: [root] }), "compile", "--quiet"],
-      {
-        cwd: root,
-        stdio: ["ignore", "ignore", "inherit"],
-      },
+      { cwd: root, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" },
     );
-    if (r.status !== 0) throw new Error("ridecoop: `npx hardhat compile` failed; run it to see why");
+    // The compiler's warnings are shown only when the compile fails.
+    if (r.status !== 0) throw new Error(`${r.stderr}\nridecoop: \`npx hardhat compile\` failed (above)`);
   }
   const ts = require(require.resolve("typescript", { paths: [root] }));
   const options = {
@@ -54,7 +52,8 @@ function build(root, log = (line) => process.stderr.write(`${line}\n`)) {
     esModuleInterop: true,
     resolveJsonModule: true,
   };
-  const outRoot = path.join(root, OUT);
+  // Built beside and swapped in whole, so a command starting meanwhile never loads half a build.
+  const outRoot = path.join(root, `${OUT}.${process.pid}`);
   fs.rmSync(outRoot, { recursive: true, force: true });
   for (const rel of sourceFiles(root)) {
     const text = fs.readFileSync(path.join(root, rel), "utf8");
@@ -64,6 +63,11 @@ function build(root, log = (line) => process.stderr.write(`${line}\n`)) {
     fs.writeFileSync(dest, js);
   }
   fs.writeFileSync(path.join(outRoot, STAMP), `${new Date().toISOString()}\n`);
+  const final = path.join(root, OUT);
+  const old = `${final}.old.${process.pid}`;
+  if (fs.existsSync(final)) fs.renameSync(final, old);
+  fs.renameSync(outRoot, final);
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds when needed; returns the path of the CLI's entry point. */

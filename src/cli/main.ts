@@ -123,7 +123,12 @@ function cliContext(opts: CliOptions): CommandContext {
     const u = url();
     const chainId = BigInt((await rawRpc(u, "eth_chainId", [])) as string);
     // The chain id is known: ethers need not probe for it (and never retries a dead node forever).
-    const provider = new JsonRpcProvider(u, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
+    const provider = new JsonRpcProvider(u, Network.from(chainId), {
+      staticNetwork: true,
+      batchMaxCount: 1,
+      // No 250 ms answer cache: a command reads what its own transaction just changed.
+      cacheTimeout: -1,
+    });
     provider.pollingInterval = 200;
     await checkDeploymentChain(deployment, provider, `npx hardhat deploy --network ${opts.network}`);
     const signer = await signerFor(opts, provider);

@@ -65,6 +65,12 @@ export class RideCoopClient {
   readonly disputes?: { court: DisputeCourt; pool: ArbiterPool; randomness: BlockhashRandomness };
   /** @internal */
   readonly keyRegistry?: KeyRegistry;
+  /**
+   * The latest block this client mined a transaction in: event queries reach at least that far,
+   * even when a provider answers the block number from a short cache.
+   * @internal
+   */
+  lastMined = 0;
   /** @internal */
   evidenceKeyCache?: Promise<EvidenceKey>;
 
@@ -163,18 +169,16 @@ export class RideCoopClient {
   }
 
   /**
-   * How errors show amounts and times; `called` is the contract a failed transaction went to,
-   * which tells an ERC-20 error's token: RIDE for the token and the arbiter pool, else the fare.
+   * How errors show amounts and times; `err` is the failure being explained, which tells an
+   * ERC-20 error's token when it can (see errorToken).
    */
-  errorContext(now?: bigint, called?: string): ErrorContext {
-    const c = this.deployment.contracts;
-    const rideTargets = [c.CoopToken.address, c.ArbiterPool?.address].filter((a) => a !== undefined);
-    const isRide = called !== undefined && rideTargets.some((a) => a.toLowerCase() === called.toLowerCase());
+  errorContext(now?: bigint, err?: unknown): ErrorContext {
+    const token = err === undefined ? undefined : errorToken(err, this.deployment);
     return {
       fare: (a) => this.formatFare(a),
       ride: (a) => this.formatRide(a),
       time: (t) => (now === undefined ? new Date(Number(t) * 1000).toISOString() : formatTime(t, now)),
-      token: called === undefined ? undefined : (a) => (isRide ? this.formatRide(a) : this.formatFare(a)),
+      token: token === undefined ? undefined : (a) => (token === "ride" ? this.formatRide(a) : this.formatFare(a)),
     };
   }
 
@@ -187,9 +191,10 @@ export class RideCoopClient {
       const tx = await call();
       const receipt = await tx.wait();
       if (receipt === null) throw new Error(`${label}: transaction ${tx.hash} was dropped`);
+      if (receipt.blockNumber > this.lastMined) this.lastMined = receipt.blockNumber;
       return { label, hash: receipt.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, receipt };
     } catch (err) {
-      throw explainError(err, this.errorContext(await this.now().catch(() => undefined), calledAddress(err)));
+      throw explainError(err, this.errorContext(await this.now().catch(() => undefined), err));
     }
   }
 
@@ -198,7 +203,7 @@ export class RideCoopClient {
     try {
       return await call();
     } catch (err) {
-      throw explainError(err, this.errorContext());
+      throw explainError(err, this.errorContext(undefined, err));
     }
   }
 
@@ -210,7 +215,7 @@ export class RideCoopClient {
     contract: { queryFilter(f: TypedDeferredTopicFilter<E>, from?: number, to?: number): Promise<TypedEventLog<E>[]> },
     fromBlock = this.deployment.blockNumber,
   ): Promise<TypedEventLog<E>[]> {
-    const latest = await this.provider.getBlockNumber();
+    const latest = Math.max(await this.provider.getBlockNumber(), this.lastMined);
     const out: TypedEventLog<E>[] = [];
     for (let from = fromBlock; from <= latest; from += this.logChunk) {
       const to = Math.min(latest, from + this.logChunk - 1);
@@ -239,7 +244,7 @@ export class RideCoopClient {
   /** Raw market logs matching `topics` (OR lists allowed), in chunks, from `fromBlock`. */
   /** @internal */
   async rawLogs(topics: (string | string[] | null)[], fromBlock = this.deployment.blockNumber): Promise<Log[]> {
-    const latest = await this.provider.getBlockNumber();
+    const latest = Math.max(await this.provider.getBlockNumber(), this.lastMined);
     const address = this.deployment.contracts.RideMarket.address;
     const out: Log[] = [];
     for (let from = fromBlock; from <= latest; from += this.logChunk) {
@@ -287,8 +292,21 @@ Object.assign(
   voterOps,
 );
 
-/** The `to` of the transaction an ethers error is about, when it says. */
-function calledAddress(err: unknown): string | undefined {
-  const tx = (err as { transaction?: { to?: unknown } } | null)?.transaction;
-  return typeof tx?.to === "string" ? tx.to : undefined;
+/**
+ * Which token an ERC-20 error came from. Hardhat's in-process network gives the Solidity stack
+ * trace: the contract that reverted is its last frame. Over JSON-RPC, the transaction's target
+ * tells: RIDE for the token and the arbiter pool (which pulls RIDE), the fare token otherwise.
+ */
+function errorToken(err: unknown, deployment: Deployment): "fare" | "ride" | undefined {
+  const o = err as { stackTrace?: unknown; transaction?: { to?: unknown } } | null;
+  if (Array.isArray(o?.stackTrace)) {
+    const frames = o.stackTrace as { sourceReference?: { contract?: unknown } }[];
+    const last = frames.filter((f) => typeof f.sourceReference?.contract === "string").at(-1);
+    if (last !== undefined) return last.sourceReference?.contract === "CoopToken" ? "ride" : "fare";
+  }
+  const to = o?.transaction?.to;
+  if (typeof to !== "string") return undefined;
+  const c = deployment.contracts;
+  const rideTargets = [c.CoopToken.address, c.ArbiterPool?.address].filter((x) => x !== undefined);
+  return rideTargets.some((x) => x.toLowerCase() === to.toLowerCase()) ? "ride" : "fare";
 }
