@@ -160,7 +160,7 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
     // Under `hardhat coverage` the contracts are instrumented in-process; a separate node and
     // separate Hardhat processes would measure nothing and take minutes.
     if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
-    // About 50 fresh Hardhat processes take 5 to 8 minutes: CI always runs it (CI=true);
+    // A Hardhat deploy and about 50 `npx ridecoop` runs take 2 to 3 minutes: CI always runs it (CI=true);
     // locally it runs with `npm run test:walkthrough` (RIDECOOP_WALKTHROUGH=1).
     if (process.env.CI !== "true" && process.env.RIDECOOP_WALKTHROUGH !== "1") this.skip();
     // Starting the node is bounded by the readiness poll below, with its own message.
@@ -240,7 +240,7 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
   });
 
   it("runs every command as written, in order, each exiting with 0", async function () {
-    // ~50 fresh Hardhat processes: 3-8 s apiece alone, up to a minute on a loaded machine. Each
+    // ~50 `npx ridecoop` runs: 2-3 s apiece alone, more on a loaded machine. Each
     // has its own limit (runShell's message names it), so the whole may take all of theirs.
     this.timeout(commands.length * COMMAND_MS);
     for (const command of commands) {
