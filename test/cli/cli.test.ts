@@ -59,6 +59,14 @@ function keyOf(w: { address: string; privateKey: string }): { address: string; p
   return { address: w.address, privateKey: w.privateKey };
 }
 
+/**
+ * The task tests' suite under a fixture of its own: sharing theirs would leave them reverting to
+ * a snapshot whose deployments/hardhat.json another file has since rewritten.
+ */
+async function cliSuite() {
+  return deployedWithParties();
+}
+
 /** Every leaf command of the program, with its path of words. */
 function leaves(cmd: Command, prefix: string[] = []): { words: string[]; cmd: Command }[] {
   if (cmd.commands.length === 0) return [{ words: prefix, cmd }];
@@ -107,7 +115,7 @@ describe("ridecoop: the command line", function () {
     before(async function () {
       this.timeout(SPAWN_MS);
       if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
-      await loadFixture(deployedWithParties);
+      await loadFixture(cliSuite);
       await run("rider:request", { account: RIDER, from: "37.4979,127.0276", to: "wydq8e", maxFare: "12.50" });
       takeOutput();
       server = (await hre.run(TASK_NODE_CREATE_SERVER, {
