@@ -8,14 +8,8 @@ import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpe
 import { listTransactions } from "@nomicfoundation/ignition-core";
 import { ERC20Permit__factory } from "../typechain-types";
 import { rideCoopModule, TestUSDModule, type RandomnessKind } from "../ignition/modules/RideCoop";
-import {
-  deploymentPath,
-  loadDeployment,
-  saveDeployment,
-  type ContractRecord,
-  type DeployedContracts,
-  type Deployment,
-} from "./client/deployment";
+import type { ContractRecord, DeployedContracts, Deployment } from "./client/deployment";
+import { deploymentPath, loadDeployment, saveDeployment } from "./node/deployment";
 import { verifyWiring, type WiringCheck } from "./client/verify";
 import { networkConfig, type NetworkConfig } from "./config";
 

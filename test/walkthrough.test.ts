@@ -116,7 +116,7 @@ async function answersChainId(url: string): Promise<boolean> {
  * the advance counts from there.
  */
 async function holdClock(url: string, command: string): Promise<void> {
-  if (/^npx hardhat time:advance /.test(command)) {
+  if (/^npx (hardhat time:advance|ridecoop time advance) /.test(command)) {
     await rpc(url, "evm_mine");
     return;
   }
@@ -127,20 +127,20 @@ async function holdClock(url: string, command: string): Promise<void> {
 /** What a few key commands must print, beyond exiting with 0 (matched against their output). */
 const EXPECTED: { command: RegExp; output: RegExp }[] = [
   {
-    command: /^npx hardhat rider:confirm .*--ride 1 /,
+    command: /^npx ridecoop rider confirm .*--ride 1 /,
     output: /Ride 1 confirmed with 5 star\(s\); the driver is paid/,
   },
-  { command: /^npx hardhat gov:execute /, output: /Proposal \d+ executed/ },
+  { command: /^npx ridecoop gov execute /, output: /Proposal \d+ executed/ },
   {
-    command: /^npx hardhat ride:reveal .*--dispute 2$/,
+    command: /^npx ridecoop ride reveal .*--dispute 2$/,
     output: /Sealed the route of ride 2 to 1 arbiter\(s\) of round 0/,
   },
   {
-    command: /^npx hardhat arbiter:evidence .*--dispute 2$/,
+    command: /^npx ridecoop arbiter evidence .*--dispute 2$/,
     output:
       /sealed route reveal for round 0, opened with your key: pickup 37\.4979,127\.0276, .*matches the ride's commitment/,
   },
-  { command: /^npx hardhat arbiter:rule .*--dispute 2 /, output: /Ruled 75% to the rider in dispute 2/ },
+  { command: /^npx ridecoop arbiter rule .*--dispute 2 /, output: /Ruled 75% to the rider in dispute 2/ },
 ];
 
 describe("docs/CLIENT.md walkthrough on a local node", function () {
@@ -160,7 +160,7 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
     // Under `hardhat coverage` the contracts are instrumented in-process; a separate node and
     // separate Hardhat processes would measure nothing and take minutes.
     if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
-    // About 50 fresh Hardhat processes take 5 to 8 minutes: CI always runs it (CI=true);
+    // A Hardhat deploy and about 50 `npx ridecoop` runs take 2 to 3 minutes: CI always runs it (CI=true);
     // locally it runs with `npm run test:walkthrough` (RIDECOOP_WALKTHROUGH=1).
     if (process.env.CI !== "true" && process.env.RIDECOOP_WALKTHROUGH !== "1") this.skip();
     // Starting the node is bounded by the readiness poll below, with its own message.
@@ -232,11 +232,15 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
   it("finds the walkthrough's commands, none with a placeholder", function () {
     expect(commands.length).to.be.greaterThan(40);
     expect(commands.filter((c) => /<[^>]+>/.test(c))).to.deep.equal([]);
-    expect(commands.every((c) => c.startsWith("npx hardhat ") && c.includes("--network localhost"))).to.equal(true);
+    // The deploy goes through Hardhat (Ignition); every other line is a `ridecoop` command, whose
+    // network is localhost unless it says otherwise.
+    expect(commands.filter((c) => !c.startsWith("npx ridecoop "))).to.deep.equal([
+      "npx hardhat deploy --network localhost",
+    ]);
   });
 
   it("runs every command as written, in order, each exiting with 0", async function () {
-    // ~50 fresh Hardhat processes: 3-8 s apiece alone, up to a minute on a loaded machine. Each
+    // ~50 `npx ridecoop` runs: 2-3 s apiece alone, more on a loaded machine. Each
     // has its own limit (runShell's message names it), so the whole may take all of theirs.
     this.timeout(commands.length * COMMAND_MS);
     for (const command of commands) {
@@ -261,17 +265,17 @@ describe("docs/CLIENT.md walkthrough on a local node", function () {
   }
 
   it("sets the fee to 3% through the governor (gov:params after gov:execute)", function () {
-    expect(lastOutput(/^npx hardhat gov:params /)).to.match(/feeBps\s+3%/);
+    expect(lastOutput(/^npx ridecoop gov params/)).to.match(/feeBps\s+3%/);
   });
 
   it("resolves dispute 2 with the arbiter's 75% once the appeal day passed", function () {
-    expect(lastOutput(/^npx hardhat dispute:show .*--dispute 2$/)).to.match(
+    expect(lastOutput(/^npx ridecoop dispute show .*--dispute 2$/)).to.match(
       /Dispute 2: Resolved[\s\S]*resolved \(.*\): 75% to the rider/,
     );
   });
 
   it("settles dispute 3 at 60% of the 20 tUSD fare to the rider", function () {
-    expect(lastOutput(/^npx hardhat ride:settle .*--account 1 --dispute 3 /)).to.match(
+    expect(lastOutput(/^npx ridecoop ride settle .*--account 1 --dispute 3 /)).to.match(
       /Dispute 3 settled: 12(\.00)? tUSD to the rider, 8(\.00)? tUSD to the driver/,
     );
   });

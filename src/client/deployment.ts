@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { isAddress, isHexString } from "ethers";
 
 /** Where a contract came from: its address and the transaction that created it. */
@@ -31,7 +29,10 @@ export interface InitialParameters {
   disputes?: Record<string, string>;
 }
 
-/** deployments/<network>.json: the one file every script and task reads. */
+/**
+ * deployments/<network>.json: the one file every script and task reads. Reading and writing the
+ * file is Node-only and lives in src/node/deployment.ts; this module only checks its shape.
+ */
 export interface Deployment {
   schema: 1;
   network: string;
@@ -56,11 +57,6 @@ export class DeploymentError extends Error {
     super(message);
     this.name = "DeploymentError";
   }
-}
-
-/** deployments/<network>.json under `root` (the project root). */
-export function deploymentPath(network: string, root = process.cwd()): string {
-  return path.join(root, "deployments", `${network}.json`);
 }
 
 function fail(file: string, what: string): never {
@@ -106,27 +102,30 @@ export function validateDeployment(value: unknown, file = "deployment"): Deploym
   return d as Deployment;
 }
 
-/** Reads and checks deployments/<network>.json; says how to create it when it is missing. */
-export function loadDeployment(network: string, root = process.cwd()): Deployment {
-  const file = deploymentPath(network, root);
-  if (!fs.existsSync(file)) {
+/**
+ * Checks that `deployment` lives on the chain `provider` talks to: the same chain id, and the
+ * deployment's first block with the same hash (a restarted local node starts empty and mines
+ * other blocks). `redeploy` says how to deploy again, for the command line at hand.
+ */
+export async function checkDeploymentChain(
+  deployment: Deployment,
+  provider: {
+    getNetwork(): Promise<{ chainId: bigint }>;
+    getBlock(n: number): Promise<{ hash: string | null } | null>;
+  },
+  redeploy = `npx hardhat deploy --network ${deployment.network}`,
+): Promise<void> {
+  const file = `deployments/${deployment.network}.json`;
+  const [net, block] = await Promise.all([provider.getNetwork(), provider.getBlock(deployment.blockNumber)]);
+  if (net.chainId !== BigInt(deployment.chainId)) {
     throw new DeploymentError(
-      `no deployment for network "${network}" (${path.relative(root, file)} is missing). ` +
-        `Deploy first: \`npx hardhat deploy --network ${network}\`.`,
+      `${file} is for chain ${deployment.chainId}, but the node answers as chain ${net.chainId}. Point at the chain it was deployed to, or deploy there: \`${redeploy}\`.`,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    fail(file, `not valid JSON (${(err as Error).message})`);
+  if (block === null || block.hash !== deployment.blockHash) {
+    const short = (h: string) => `${h.slice(0, 10)}…`;
+    throw new DeploymentError(
+      `${file} does not belong to this chain: its block ${deployment.blockNumber} is ${short(deployment.blockHash)} in the file but ${block?.hash == null ? "not there" : short(block.hash)} on the node (a restarted local node starts empty). Redeploy: \`${redeploy}\`.`,
+    );
   }
-  return validateDeployment(parsed, path.relative(root, file));
-}
-
-export function saveDeployment(deployment: Deployment, root = process.cwd()): string {
-  const file = deploymentPath(deployment.network, root);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
-  return file;
 }

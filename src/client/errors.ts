@@ -8,7 +8,7 @@ import {
   RideMarket__factory,
   TestUSD__factory,
   TimelockController__factory,
-} from "../../typechain-types";
+} from "./contracts";
 import { formatBps } from "./format";
 
 /** The ride states, in the order of IRideMarket.RideState. */
@@ -43,6 +43,18 @@ export interface ErrorContext {
   fare(amount: bigint): string;
   ride(amount: bigint): string;
   time(timestamp: bigint): string;
+  /**
+   * The token an ERC-20 error is about, when the client knows which contract it called (RIDE
+   * for the token and the arbiter pool, the fare token otherwise); raw units without it.
+   */
+  token?(amount: bigint): string;
+}
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** An ERC-20 error's amount in tokens ("12.50 tUSD") when the token is known, else in raw units. */
+function tokenAmount(c: ErrorContext, amount: unknown): string {
+  return c.token !== undefined && typeof amount === "bigint" ? c.token(amount) : `${String(amount)} token units`;
 }
 
 /** A custom error explained: what happened (with its arguments) and what to do. */
@@ -144,7 +156,9 @@ const EXPLANATIONS: Record<string, Explain> = {
   DriverAlreadyRegistered: ([d]) =>
     e(`${d} is already registered`, "nothing to do; to add stake, register is not needed"),
   DriverNotAllowed: ([id, d, req]) =>
-    e(`ride ${id} is reserved for driver ${req}, not ${d}`, "pick another request (driver:requests)"),
+    req === ZERO_ADDRESS
+      ? e(`ride ${id} is ${d}'s own request, and a rider cannot drive their own ride`, "drive it from another account")
+      : e(`ride ${id} is reserved for driver ${req}, not ${d}`, "pick another request (driver:requests)"),
   DriverRatingTooLow: ([d, avg, req]) =>
     e(
       `driver ${d} has an average rating of ${Number(avg) / 100}, the rider asks for at least ${Number(req) / 100}`,
@@ -252,10 +266,13 @@ const EXPLANATIONS: Record<string, Explain> = {
   SafeCastOverflowedUintDowncast: ([bits, value]) => e(`${value} does not fit in ${bits} bits`, "use a smaller amount"),
   SafeCastOverflowedUintToInt: ([value]) => e(`${value} does not fit a signed integer`, "use a smaller amount"),
   // ------------------------------------------------------------ ERC-20, permit, signatures
-  ERC20InsufficientBalance: ([who, bal, needed]) =>
-    e(`${who} holds ${bal} token units, ${needed} are needed`, "get more of the token first (faucet on a local chain)"),
-  ERC20InsufficientAllowance: ([spender, allowance, needed]) =>
-    e(`${spender} may spend ${allowance} token units, ${needed} are needed`, "approve the amount first"),
+  ERC20InsufficientBalance: ([who, bal, needed], c) =>
+    e(
+      `${who} holds ${tokenAmount(c, bal)}, needs ${tokenAmount(c, needed)}`,
+      "get more of the token first (faucet on a local chain)",
+    ),
+  ERC20InsufficientAllowance: ([spender, allowance, needed], c) =>
+    e(`${spender} may spend ${tokenAmount(c, allowance)}, needs ${tokenAmount(c, needed)}`, "approve the amount first"),
   ERC20InvalidApprover: ([a]) => e(`${a} cannot approve`, "use a non-zero account"),
   ERC20InvalidReceiver: ([a]) => e(`${a} cannot receive tokens`, "send to a non-zero address"),
   ERC20InvalidSender: ([a]) => e(`${a} cannot send tokens`, "use a non-zero account"),

@@ -1,17 +1,21 @@
 import { getAddress, isAddress, type Signer } from "ethers";
+import { task } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
-import { RideCoopClient, type TxResult } from "../../src/client/client";
-import { DeploymentError, loadDeployment } from "../../src/client/deployment";
+import { RideCoopClient } from "../../src/client/client";
+import { checkDeploymentChain, DeploymentError } from "../../src/client/deployment";
 import { ClientStateError, RideCoopError } from "../../src/client/errors";
 import { InputError } from "../../src/client/format";
-import { networkConfig } from "../../src/config";
+import { toJson, type CommandContext, type CommandSpec, type CommonArgs } from "../../src/cli/command";
+import { networkConfig, NETWORKS } from "../../src/config";
+import { loadDeployment } from "../../src/node/deployment";
+import { RideStore } from "../../src/node/rides-store";
 
-/** Flags every role task takes. */
-export interface CommonArgs {
-  account?: string;
-  json: boolean;
-}
+// The Hardhat side of the role commands: each task is a thin wrapper that runs the command of
+// src/cli/commands/ (the same code as `ridecoop`) with a context over the Hardhat network.
+
+export { toJson, txJson, txLine, parseAddress, parseDisputeId, parseRideId } from "../../src/cli/command";
+export type { CommonArgs } from "../../src/cli/command";
 
 type Sink = (line: string) => void;
 let sink: Sink = (line) => console.log(line);
@@ -23,24 +27,10 @@ export function setOutput(next: Sink): Sink {
   return previous;
 }
 
-/** JSON with bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
-}
-
 /** Prints either the human lines or, with --json, the result object. */
 export function report(args: CommonArgs, human: string[], result: unknown): void {
   if (args.json) sink(toJson(result));
   else for (const line of human) sink(line);
-}
-
-/** "approve: 0xabc… (gas 46,123)". */
-export function txLine(tx: TxResult): string {
-  return `  ${tx.label}: ${tx.hash} (gas ${tx.gasUsed.toLocaleString("en-US")})`;
-}
-
-export function txJson(tx: TxResult): { label: string; hash: string; gasUsed: bigint; blockNumber: number } {
-  return { label: tx.label, hash: tx.hash, gasUsed: tx.gasUsed, blockNumber: tx.blockNumber };
 }
 
 /** The signer for --account: an index into the node's accounts or one of their addresses. */
@@ -65,33 +55,12 @@ export async function resolveSigner(hre: HardhatRuntimeEnvironment, account: str
   return found;
 }
 
-/** The client for the network's deployment, acting as --account. */
+/** The client for the network's deployment, acting as --account, once the file is known to be this chain's. */
 export async function clientFor(hre: HardhatRuntimeEnvironment, args: CommonArgs): Promise<RideCoopClient> {
   const deployment = loadDeployment(hre.network.name, hre.config.paths.root);
   const signer = await resolveSigner(hre, args.account);
+  await checkDeploymentChain(deployment, hre.ethers.provider);
   return new RideCoopClient(deployment, signer, { logChunk: networkConfig(hre.network.name).logChunk });
-}
-
-/** --ride to a ride id. */
-export function parseRideId(text: string | undefined, flag = "ride"): bigint {
-  if (text === undefined || !/^\d+$/.test(text.trim()) || BigInt(text.trim()) === 0n) {
-    throw new InputError(flag, `"${text ?? ""}" is not a ride id (a whole number from 1)`);
-  }
-  return BigInt(text.trim());
-}
-
-/** --dispute to a dispute id (a dispute's id is its ride's id). */
-export function parseDisputeId(text: string | undefined, flag = "dispute"): bigint {
-  if (text === undefined || !/^\d+$/.test(text.trim()) || BigInt(text.trim()) === 0n) {
-    throw new InputError(flag, `"${text ?? ""}" is not a dispute id (its ride's id, a whole number from 1)`);
-  }
-  return BigInt(text.trim());
-}
-
-/** An address flag, checksummed. */
-export function parseAddress(text: string, flag: string): string {
-  if (!isAddress(text)) throw new InputError(flag, `"${text}" is not an address (0x followed by 40 hex digits)`);
-  return getAddress(text);
 }
 
 /** Errors a person can act on become Hardhat plugin errors: one line, no stack trace. */
@@ -111,9 +80,12 @@ export function friendly(err: unknown): unknown {
 export function roleTask<A extends CommonArgs, R>(
   definition: ConfigurableTaskDefinition,
   action: (args: A, hre: HardhatRuntimeEnvironment) => Promise<R>,
+  account = true,
 ): ConfigurableTaskDefinition {
-  return definition
-    .addOptionalParam("account", "Account: an index into the node's accounts or an address (default 0)")
+  const withAccount = account
+    ? definition.addOptionalParam("account", "Account: an index into the node's accounts or an address (default 0)")
+    : definition;
+  return withAccount
     .addFlag("json", "Print the result as JSON")
     .setAction(async (args: A, hre: HardhatRuntimeEnvironment) => {
       try {
@@ -124,20 +96,29 @@ export function roleTask<A extends CommonArgs, R>(
     });
 }
 
-/**
- * Local chains only: mines one block exactly `seconds` after the latest block (not after the
- * wall clock, and whatever next timestamp was pinned), so a slow machine adds no time.
- */
-export async function mineAfterLatest(
-  hre: HardhatRuntimeEnvironment,
-  seconds: number,
-): Promise<{ blockNumber: number; timestamp: bigint }> {
-  const latest = async () =>
-    (await hre.network.provider.send("eth_getBlockByNumber", ["latest", false])) as {
-      number: string;
-      timestamp: string;
-    };
-  await hre.network.provider.send("evm_mine", [Number(BigInt((await latest()).timestamp)) + seconds]);
-  const block = await latest();
-  return { blockNumber: Number(block.number), timestamp: BigInt(block.timestamp) };
+/** The context a command runs in under Hardhat: the task's network, accounts and output. */
+export function hardhatContext(hre: HardhatRuntimeEnvironment, args: CommonArgs): CommandContext {
+  return {
+    network: hre.network.name,
+    local: NETWORKS[hre.network.name]?.local === true,
+    client: () => clientFor(hre, args),
+    rides: () => new RideStore(hre.network.name, hre.config.paths.root),
+    rpc: (method, params) => hre.network.provider.send(method, params) as Promise<unknown>,
+    report: (human, result) => report(args, human, result),
+  };
+}
+
+/** Registers each command as a Hardhat task (`rider:request --max-fare 12`). */
+export function registerTasks(commands: CommandSpec[]): void {
+  for (const spec of commands) {
+    let definition = task(spec.task, spec.description);
+    for (const p of spec.params) {
+      if (p.variadic === true) definition = definition.addOptionalVariadicPositionalParam(p.name, p.description, []);
+      else if (p.flag === true) definition = definition.addFlag(p.name, p.description);
+      else if (p.optional === true || p.default !== undefined)
+        definition = definition.addOptionalParam(p.name, p.description, p.default);
+      else definition = definition.addParam(p.name, p.description);
+    }
+    roleTask(definition, (args: CommonArgs, hre) => spec.run(hardhatContext(hre, args), args), spec.account !== false);
+  }
 }

@@ -10,7 +10,7 @@ import type {
   RequestResult,
   RideView,
 } from "../../src/client/client";
-import { saveDeployment } from "../../src/client/deployment";
+import { saveDeployment } from "../../src/node/deployment";
 import type { DeployResult } from "../../src/deploy";
 import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
 

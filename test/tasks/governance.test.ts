@@ -125,4 +125,30 @@ describe("tasks: a fee vote", function () {
       '--support: "yes" is not for, against or abstain',
     );
   });
+
+  it("gov:propose checks each change against its hard bound before sending anything", async function () {
+    await loadFixture(driverHoldsRide);
+    await expect(
+      run("gov:propose", { account: DRIVER, set: "fee=12%", description: "A higher fee" }),
+    ).to.be.rejectedWith("feeBps=12% is outside its hard bounds [0% .. 10%], so the timelock could never execute it");
+    expect(await run<ProposalView[]>("gov:proposals")).to.deep.equal([]);
+  });
+
+  it("gov:vote refuses a voter with no weight at the snapshot unless --force", async function () {
+    const id = (await proposeFee()).toString();
+    await mine(1, { interval: 2 });
+    await expect(run("gov:vote", { account: RIDER, proposal: id, support: "for" })).to.be.rejectedWith(
+      `your voting weight at proposal ${id}'s snapshot is 0.00 RIDE, so this vote counts for nothing. Hint: votes count the RIDE delegated before the snapshot`,
+    );
+  });
+
+  it("gov:vote --force votes with no weight and warns that it counts for nothing", async function () {
+    const id = (await proposeFee()).toString();
+    await mine(1, { interval: 2 });
+    takeOutput();
+    await run("gov:vote", { account: RIDER, proposal: id, support: "against", force: true });
+    expect(takeOutput()).to.match(/^Warning: your voting weight at proposal \d+'s snapshot is 0\.00 RIDE/);
+    const [p] = await run<ProposalView[]>("gov:proposals");
+    expect(p.votes.against).to.equal(0n);
+  });
 });

@@ -4,7 +4,6 @@ import { loadFixture } from "../helpers/fixture";
 import { hexlify, toUtf8Bytes } from "ethers";
 import {
   RideCoopClient,
-  RideStore,
   encodeReveal,
   envelopeUri,
   parseEnvelope,
@@ -14,7 +13,8 @@ import {
   type RideSecret,
   type SealedRevealResult,
 } from "../../src/client";
-import { saveDeployment } from "../../src/client/deployment";
+import { saveDeployment } from "../../src/node/deployment";
+import { RideStore } from "../../src/node/rides-store";
 import { unseal } from "../../src/client/sealed";
 import { cellToBytes6, routeCommitment } from "../../src/geo";
 import type { DeployResult } from "../../src/deploy";

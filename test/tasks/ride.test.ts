@@ -3,7 +3,7 @@ import fs from "node:fs";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadFixture } from "../helpers/fixture";
-import { deploymentPath, loadDeployment } from "../../src/client/deployment";
+import { deploymentPath, loadDeployment } from "../../src/node/deployment";
 import type { RequestResult, RideView, OpenRequest, LiveOffer, Balances } from "../../src/client/client";
 import type { DeployResult } from "../../src/deploy";
 import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "./helpers";
@@ -172,6 +172,38 @@ describe("tasks: errors", function () {
     await expect(
       run("rider:request", { account: RIDER, from: "Gangnam", to: JONGNO, maxFare: "12.50", expires: "15m" }),
     ).to.be.rejectedWith('--from: "Gangnam" is neither lat,lon');
+  });
+
+  it("says a rider cannot accept their own ride (not that it is reserved for driver 0x000…0)", async function () {
+    await requested();
+    await run("driver:register", { account: RIDER, stake: "100" });
+    const rider = (await hre.ethers.getSigners())[Number(RIDER)].address;
+    await expect(run("driver:accept", { account: RIDER, ride: "1" })).to.be.rejectedWith(
+      `ride 1 is your own request (${rider} asked for it), and a rider cannot drive their own ride. Hint: drive it from another account (--account)`,
+    );
+  });
+
+  it("shows ERC-20 amounts in tokens: a stake above the wallet says what it holds and needs", async function () {
+    await loadFixture(deployedWithParties);
+    const other = (await hre.ethers.getSigners())[Number(OTHER_DRIVER)].address;
+    await expect(run("driver:register", { account: OTHER_DRIVER, stake: "2000" })).to.be.rejectedWith(
+      `ERC20InsufficientBalance: ${other} holds 1,000.00 tUSD, needs 2,000.00 tUSD`,
+    );
+  });
+
+  it("refuses a deployment file of another chain and says how to redeploy", async function () {
+    await loadFixture(deployedWithParties);
+    const file = deploymentPath("hardhat", hre.config.paths.root);
+    const saved = fs.readFileSync(file, "utf8");
+    try {
+      const stale = { ...loadDeployment("hardhat", hre.config.paths.root), blockHash: `0x${"ab".repeat(32)}` };
+      fs.writeFileSync(file, JSON.stringify(stale));
+      await expect(run("balance", { account: RIDER })).to.be.rejectedWith(
+        /deployments\/hardhat\.json does not belong to this chain: .* Redeploy: `npx hardhat deploy --network hardhat`/,
+      );
+    } finally {
+      fs.writeFileSync(file, saved);
+    }
   });
 
   it("refuses an account index the node does not have", async function () {

@@ -1,0 +1,98 @@
+// Arbiters: stake, status, duties, rule.
+// Methods of RideCoopClient (client.ts mixes them in); `this` is the client.
+import { getAddress, ZeroAddress } from "ethers";
+import { DISPUTE_STATUSES } from "./errors";
+import type { TxResult, ArbiterDuty, ArbiterStatus } from "./types";
+import type { RideCoopClient } from "./client";
+
+export const arbiterOps = {
+  /** Stakes `amount` RIDE in the arbiter pool (approving the pool when the allowance is short). */
+  async stakeArbiter(this: RideCoopClient, amount: bigint): Promise<TxResult[]> {
+    const pool = this.pool;
+    const spender = await pool.getAddress();
+    const txs: TxResult[] = [];
+    if ((await this.token.allowance(await this.address(), spender)) < amount) {
+      txs.push(await this.send("approve pool", () => this.token.approve(spender, amount)));
+    }
+    txs.push(await this.send("stake", () => pool.stake(amount)));
+    return txs;
+  },
+
+  /** Asks `amount` of the free stake back: it leaves the draw now, and is withdrawable after the cooldown. */
+  async requestUnstake(this: RideCoopClient, amount: bigint): Promise<TxResult> {
+    return this.send("request unstake", () => this.pool.requestUnstake(amount));
+  },
+
+  /** Withdraws the stake asked back, once the cooldown passed. */
+  async withdrawUnstaked(this: RideCoopClient, to?: string): Promise<TxResult> {
+    const dest = to === undefined ? await this.address() : getAddress(to);
+    return this.send("withdraw unstaked", () => this.pool.withdrawUnstaked(dest));
+  },
+
+  async arbiterStatus(this: RideCoopClient, account?: string): Promise<ArbiterStatus> {
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const [a, [weight, totalWeight], params, credit] = await Promise.all([
+      this.pool.arbiterOf(who),
+      this.pool.weightOf(who),
+      this.pool.parameters(),
+      this.pool.creditOf(who),
+    ]);
+    return {
+      account: who,
+      stake: a.stake,
+      locked: a.locked,
+      free: a.stake - a.locked,
+      unstaking: a.unstaking,
+      unstakeAt: a.unstakeAt,
+      weight,
+      totalWeight,
+      drawLock: params.drawLock,
+      credit,
+    };
+  },
+
+  /**
+   * The seats the caller holds in panels that are ruling now and has not voted in, from its
+   * ArbiterDrawn events (indexed by arbiter), with each dispute's evidence and deadline.
+   */
+  async arbiterDuties(this: RideCoopClient, account?: string): Promise<ArbiterDuty[]> {
+    const court = this.court;
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const drawn = await this.events(court.filters.ArbiterDrawn(undefined, undefined, undefined, who), court);
+    const out: ArbiterDuty[] = [];
+    const seen = new Set<string>();
+    for (const l of drawn) {
+      const { disputeId, round, seat } = l.args;
+      const key = `${disputeId}/${round}/${seat}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const [d, s] = await Promise.all([court.getDispute(disputeId), court.getSeat(disputeId, round, seat)]);
+      if (DISPUTE_STATUSES[Number(d.status)] !== "Voting" || d.round !== round) continue;
+      if (getAddress(s.arbiter) !== who || s.voted) continue;
+      const [evidence, proposal] = await Promise.all([this.evidence(disputeId), court.getProposal(disputeId)]);
+      out.push({
+        disputeId,
+        round: Number(round),
+        seat: Number(seat),
+        rider: d.rider,
+        driver: d.driver,
+        fare: d.fare,
+        deadline: d.deadline,
+        locked: s.locked,
+        evidence,
+        proposal:
+          proposal.proposer === ZeroAddress
+            ? undefined
+            : { proposer: proposal.proposer, riderBps: Number(proposal.riderBps) },
+      });
+    }
+    return out.sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0));
+  },
+
+  /** A seated arbiter rules `riderBps` of the fare to the rider. */
+  async rule(this: RideCoopClient, disputeId: bigint, riderBps: number): Promise<TxResult> {
+    return this.send("rule", () => this.court.rule(disputeId, riderBps));
+  },
+};
+
+export type ArbiterOps = typeof arbiterOps;
