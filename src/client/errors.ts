@@ -10,6 +10,7 @@ import {
   TimelockController__factory,
 } from "./contracts";
 import { formatBps } from "./format";
+import { PROPOSAL_STATES } from "./types";
 
 /** The ride states, in the order of IRideMarket.RideState. */
 export const RIDE_STATES = [
@@ -72,19 +73,8 @@ export const RAW_CONTEXT: ErrorContext = {
   time: (t) => new Date(Number(t) * 1000).toISOString(),
 };
 
-/** IGovernor.ProposalState names, for the governor's state bitmaps. */
-const PROPOSAL_STATE_NAMES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-];
-const proposalState = (v: bigint): string => PROPOSAL_STATE_NAMES[Number(v)] ?? `state ${v}`;
-const stateBitmap = (bits: string, names: string[]): string =>
+const proposalState = (v: bigint): string => PROPOSAL_STATES[Number(v)] ?? `state ${v}`;
+const stateBitmap = (bits: string, names: readonly string[]): string =>
   names.filter((_, i) => (BigInt(bits) >> BigInt(i)) & 1n).join(" or ") || "none";
 const OPERATION_STATES = ["Unset", "Waiting", "Ready", "Done"];
 
@@ -328,7 +318,7 @@ const EXPLANATIONS: Record<string, Explain> = {
     e(`${a} cannot cancel proposal ${id}`, "only the proposer, and only while Pending"),
   GovernorUnexpectedProposalState: ([id, cur, expected]) =>
     e(
-      `proposal ${id} is ${proposalState(cur)}, expected ${stateBitmap(expected, PROPOSAL_STATE_NAMES)}`,
+      `proposal ${id} is ${proposalState(cur)}, expected ${stateBitmap(expected, PROPOSAL_STATES)}`,
       "gov:proposals shows each proposal's state and deadlines: vote while Active, queue when Succeeded, execute when Queued and the delay passed",
     ),
   FailedCall: () => e("a call from the contract failed without a reason", "check the target and the calldata"),

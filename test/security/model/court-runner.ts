@@ -3,18 +3,12 @@ import fc from "fast-check";
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  encodeBytes32String,
-  ZeroAddress,
-  ZeroHash,
-  type ContractTransactionResponse,
-  type Interface,
-  type Signer,
-} from "ethers";
+import { ZeroAddress, ZeroHash, type ContractTransactionResponse, type Interface, type Signer } from "ethers";
 import { cellToBytes6 } from "../../../src/geo";
 import { deployDisputesWith, type DisputesFixture } from "../../fixtures/disputes";
 import * as M from "./coop";
 import { State, type ModelState } from "./coop";
+import { modelParams } from "./runner";
 import * as C from "./court";
 import { Phase, Status, type CourtState } from "./court";
 
@@ -173,7 +167,6 @@ export async function initialCourtModel(w: CourtWorld): Promise<CourtState> {
   const market = await w.market.getAddress();
   const court = await w.court.getAddress();
   const pool = await w.pool.getAddress();
-  const [params, amounts, caps] = await w.market.parameters();
   const totals = await w.market.totals();
   const m: ModelState = {
     now: await time.latest(),
@@ -183,22 +176,7 @@ export async function initialCourtModel(w: CourtWorld): Promise<CourtState> {
     court,
     unit: U,
     cap: await w.token.cap(),
-    params: {
-      feeBps: params.feeBps,
-      holdersShareBps: params.holdersShareBps,
-      rewardPerToken: params.rewardPerToken,
-      gracePeriod: params.gracePeriod,
-      pickupWindow: params.pickupWindow,
-      noShowWindow: params.noShowWindow,
-      confirmWindow: params.confirmWindow,
-      rideWindow: params.rideWindow,
-      minStake: amounts.minStake,
-      cancellationFee: amounts.cancellationFee,
-      noShowPenalty: amounts.noShowPenalty,
-      pairFareCap: caps.pairFareCap,
-      driverFareCap: caps.driverFareCap,
-      minFare: (await w.market.parameter(encodeBytes32String("minFare")))[0],
-    },
+    params: await modelParams(w.market),
     nextRideId: Number(totals.nextRideId),
     rides: new Map(),
     accounts: new Map(),

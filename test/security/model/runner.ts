@@ -33,11 +33,31 @@ export async function deployWorld(): Promise<World> {
   return { ...f, actors, keeper, targets };
 }
 
+/** The market's parameters as the model reads them (shared by the market and court models). */
+export async function modelParams(market: World["market"]): Promise<ModelState["params"]> {
+  const [params, amounts, caps] = await market.parameters();
+  return {
+    feeBps: params.feeBps,
+    holdersShareBps: params.holdersShareBps,
+    rewardPerToken: params.rewardPerToken,
+    gracePeriod: params.gracePeriod,
+    pickupWindow: params.pickupWindow,
+    noShowWindow: params.noShowWindow,
+    confirmWindow: params.confirmWindow,
+    rideWindow: params.rideWindow,
+    minStake: amounts.minStake,
+    cancellationFee: amounts.cancellationFee,
+    noShowPenalty: amounts.noShowPenalty,
+    pairFareCap: caps.pairFareCap,
+    driverFareCap: caps.driverFareCap,
+    minFare: (await market.parameter(encodeBytes32String("minFare")))[0],
+  };
+}
+
 /** Reads the world into a fresh model. */
 export async function initialModel(w: World): Promise<ModelState> {
   const market = await w.market.getAddress();
   const token = await w.token.getAddress();
-  const [params, amounts, caps] = await w.market.parameters();
   const s: ModelState = {
     now: await time.latest(),
     market,
@@ -46,22 +66,7 @@ export async function initialModel(w: World): Promise<ModelState> {
     court: w.court.address,
     unit: U,
     cap: await w.token.cap(),
-    params: {
-      feeBps: params.feeBps,
-      holdersShareBps: params.holdersShareBps,
-      rewardPerToken: params.rewardPerToken,
-      gracePeriod: params.gracePeriod,
-      pickupWindow: params.pickupWindow,
-      noShowWindow: params.noShowWindow,
-      confirmWindow: params.confirmWindow,
-      rideWindow: params.rideWindow,
-      minStake: amounts.minStake,
-      cancellationFee: amounts.cancellationFee,
-      noShowPenalty: amounts.noShowPenalty,
-      pairFareCap: caps.pairFareCap,
-      driverFareCap: caps.driverFareCap,
-      minFare: (await w.market.parameter(encodeBytes32String("minFare")))[0],
-    },
+    params: await modelParams(w.market),
     nextRideId: 1,
     rides: new Map(),
     accounts: new Map(),
