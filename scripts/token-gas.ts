@@ -17,7 +17,13 @@ async function gas(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
 async function main(): Promise<void> {
   const [, governance, depositor, a, b, d, e, f, g] = await ethers.getSigners();
   const tusd = await ethers.deployContract("TestUSD");
-  const token = await ethers.deployContract("CoopToken", [TOKEN_CAP, await tusd.getAddress(), governance.address]);
+  const forwarder = await ethers.deployContract("RideCoopForwarder");
+  const token = await ethers.deployContract("CoopToken", [
+    TOKEN_CAP,
+    await tusd.getAddress(),
+    governance.address,
+    await forwarder.getAddress(),
+  ]);
   const minter = await ethers.deployContract("MockMinter", [await token.getAddress()]);
   await token.setMinter(await minter.getAddress());
   await tusd.connect(depositor).faucet(usd("1000"));

@@ -249,6 +249,8 @@ export async function deployRideCoop(
     ArbiterPool: await record(result.pool),
     Randomness: await record(result.randomness),
     KeyRegistry: await record(result.keys),
+    Forwarder: await record(result.forwarder),
+    ParameterRules: await record(result.parameterRules),
   };
   const firstBlock = Math.min(
     ...(await Promise.all(

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -16,7 +16,7 @@ import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 /// @dev The pool holds RIDE, and RIDE carries a revenue share: the share earned by the staked
 /// tokens accrues to the pool, and `harvestRevenue` sends it to the treasury (governance).
 /// Staked RIDE does not vote (the pool never delegates).
-contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
+contract ArbiterPool is ERC2771Context, ReentrancyGuardTransient, IArbiterPool {
     using SafeERC20 for IERC20;
     using SortitionSumTree for SortitionSumTree.Tree;
 
@@ -57,7 +57,14 @@ contract ArbiterPool is Context, ReentrancyGuardTransient, IArbiterPool {
     /// @param randomness_ The source of each epoch's random value.
     /// @param governance_ The timelock: parameters, and the treasury for harvested revenue.
     /// @param params_ Initial parameters, each checked against its hard bound.
-    constructor(IERC20 rideToken_, IRandomness randomness_, address governance_, PoolParams memory params_) {
+    /// @param trustedForwarder_ The suite's ERC-2771 forwarder: a request it relays acts as its signer.
+    constructor(
+        IERC20 rideToken_,
+        IRandomness randomness_,
+        address governance_,
+        PoolParams memory params_,
+        address trustedForwarder_
+    ) ERC2771Context(trustedForwarder_) {
         _rideToken = rideToken_;
         _randomness = randomness_;
         _phase.startedAt = uint40(block.timestamp);

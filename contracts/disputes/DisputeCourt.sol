@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -15,7 +15,7 @@ import {IRideMarket} from "../interfaces/IRideMarket.sol";
 /// market: a resolution tells the market how to split it in its credit ledger. The court holds
 /// only its own fees (dispute and appeal fees, in the fare token), paid out as credits.
 /// Every loop is bounded by a constant: at most 7 seats per round and 3 rounds.
-contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
+contract DisputeCourt is ERC2771Context, ReentrancyGuardTransient, IDisputeCourt {
     using SafeERC20 for IERC20;
 
     uint256 private constant _BPS = 10_000;
@@ -54,7 +54,14 @@ contract DisputeCourt is Context, ReentrancyGuardTransient, IDisputeCourt {
     /// @param pool_ The ArbiterPool (`pool.setCourt(court)`).
     /// @param governance_ The timelock: the only authority over parameters.
     /// @param params_ Initial parameters, each checked against its hard bound.
-    constructor(IRideMarket market_, IArbiterPool pool_, address governance_, CourtParams memory params_) {
+    /// @param trustedForwarder_ The suite's ERC-2771 forwarder: a request it relays acts as its signer.
+    constructor(
+        IRideMarket market_,
+        IArbiterPool pool_,
+        address governance_,
+        CourtParams memory params_,
+        address trustedForwarder_
+    ) ERC2771Context(trustedForwarder_) {
         _market = market_;
         _pool = pool_;
         _governance = governance_;

@@ -5,11 +5,14 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
 import {IRideMarket} from "../interfaces/IRideMarket.sol";
 import {IRevenueSource} from "../interfaces/IRevenueSource.sol";
 import {MarketParams} from "./MarketParams.sol";
+import {ParameterRules} from "./ParameterRules.sol";
 import {Geohash} from "../libraries/Geohash.sol";
 
 /// @title RideMarket
@@ -18,7 +21,7 @@ import {Geohash} from "../libraries/Geohash.sol";
 /// No function loops over rides, drivers or riders: every call costs the same gas at any scale.
 // The epoch price shares the treasury slot (one more declaration, no more storage slots).
 // solhint-disable-next-line max-states-count
-contract RideMarket is ReentrancyGuardTransient, MarketParams {
+contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
     using SafeERC20 for IERC20;
 
     uint8 private constant _ARRIVED = 1;
@@ -111,7 +114,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     }
 
     modifier onlyCourt() {
-        if (_msgSender() != _court) revert NotCourt(_msgSender());
+        _checkCourt();
         _;
     }
 
@@ -119,14 +122,20 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @param rideToken_ RIDE; this market must become its minter.
     /// @param governance_ The timelock: the only authority over parameters and the treasury.
     /// @param params_ Initial parameters, each checked against its hard bound.
+    /// @param trustedForwarder_ The suite's ERC-2771 forwarder (RideCoopForwarder): a request it
+    /// relays acts as its signer (see docs/DESIGN.md, "Gasless").
     constructor(
         IERC20 fareToken_,
         ICoopToken rideToken_,
         address governance_,
         Params memory params_,
         Amounts memory amounts_,
-        RewardCaps memory caps_
-    ) MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_) {
+        RewardCaps memory caps_,
+        address trustedForwarder_
+    )
+        MarketParams(governance_, 10 ** IERC20Metadata(address(fareToken_)).decimals(), params_, amounts_, caps_)
+        ERC2771Context(trustedForwarder_)
+    {
         _fareToken = fareToken_;
         _rideToken = rideToken_;
         uint256 rideCap = rideToken_.cap();
@@ -141,7 +150,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
     /// @inheritdoc IRideMarket
     function setCourt(address court_) external {
-        if (_msgSender() != _initializer) revert NotInitializer(_msgSender());
+        address sender = _msgSender();
+        if (sender != _initializer) revert NotInitializer(sender);
         if (_court != address(0)) revert CourtAlreadySet(_court);
         _court = court_;
         emit CourtSet(court_);
@@ -230,7 +240,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         Ride storage ride = _rides[rideId];
         address rider = ride.rider;
         if (rider == address(0)) revert RideUnknown(rideId);
-        if (_msgSender() != rider) revert NotRider(rideId, _msgSender());
+        _checkRider(rideId, rider);
         RideState state = ride.state;
         if (state == RideState.Requested) {
             ride.state = RideState.Cancelled;
@@ -298,7 +308,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     /// @inheritdoc IRideMarket
     function acceptOffer(uint256 rideId, address driver, uint256 fare) external nonReentrant {
         Ride storage ride = _requireOpenRequest(rideId);
-        if (_msgSender() != ride.rider) revert NotRider(rideId, _msgSender());
+        _checkRider(rideId, ride.rider);
         Offer memory offer = _offers[rideId][driver];
         if (offer.expiresAt == 0) revert OfferUnknown(rideId, driver);
         if (block.timestamp > offer.expiresAt) revert OfferExpired(rideId, driver, offer.expiresAt);
@@ -347,7 +357,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
     function confirmRide(uint256 rideId, uint8 rating) external nonReentrant {
         Ride storage ride = _rides[rideId];
         if (ride.rider == address(0)) revert RideUnknown(rideId);
-        if (_msgSender() != ride.rider) revert NotRider(rideId, _msgSender());
+        _checkRider(rideId, ride.rider);
         RideState state = ride.state;
         if (state != RideState.Started && state != RideState.Completed) {
             revert RideWrongState(rideId, state, RideState.Started);
@@ -630,6 +640,19 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
 
     // ================================================================ internals
 
+    /// @dev The signer of a request the trusted forwarder relays, else the caller.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+
     function _request(RideRequest calldata request) private returns (uint256 rideId) {
         uint256 maxFare = request.maxFare;
         if (maxFare == 0) revert FareZero();
@@ -698,7 +721,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         address driver = ride.driver;
         uint256 fare = ride.fare;
         // Below the minimum fare a ride neither moves a rating nor earns RIDE: washing costs fees.
-        Caps memory caps = _caps;
+        ParameterRules.Caps memory caps = _caps;
         bool counts = fare >= caps.minFare;
         if (rating != 0 && counts) _rateDriver(rideId, ride.rider, driver, rating);
         Account storage acc = _accounts[driver];
@@ -730,7 +753,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         Ride storage ride,
         address driver,
         uint256 fare,
-        Caps memory caps
+        ParameterRules.Caps memory caps
     ) private returns (uint256 reward) {
         uint256 ridePerFee = _currentPrice();
         uint32 epoch = uint32(block.timestamp / EPOCH_LENGTH);
@@ -821,9 +844,20 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams {
         if (ride.state != expected) revert RideWrongState(rideId, ride.state, expected);
     }
 
+    function _checkRider(uint256 rideId, address rider) private view {
+        address sender = _msgSender();
+        if (sender != rider) revert NotRider(rideId, sender);
+    }
+
+    function _checkCourt() private view {
+        address sender = _msgSender();
+        if (sender != _court) revert NotCourt(sender);
+    }
+
     function _requireDriverInState(uint256 rideId, RideState expected) private view returns (Ride storage ride) {
         ride = _requireState(rideId, expected);
-        if (_msgSender() != ride.driver) revert NotDriver(rideId, _msgSender());
+        address sender = _msgSender();
+        if (sender != ride.driver) revert NotDriver(rideId, sender);
     }
 
     /// @dev The wronged party may act once `opensAt` passed; anyone else `KEEPER_DELAY` later.

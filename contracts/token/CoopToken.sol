@@ -6,6 +6,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Capped} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Capped.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ICoopToken} from "../interfaces/ICoopToken.sol";
@@ -17,7 +19,7 @@ import {RevenueShare} from "./RevenueShare.sol";
 /// (ERC20Votes, timestamp clock) and receiving the holders' share of fee revenue.
 /// There is no owner, no admin mint, no pause and no burn: the only way RIDE comes into being
 /// is a ride, through the one minter fixed at deployment.
-contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare, ICoopToken {
+contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare, ERC2771Context, ICoopToken {
     /// @notice Weeks of holders' revenue one RIDE is appraised at (see `appraise`).
     uint256 public constant VALUE_HORIZON = 52;
     /// @notice The market sells RIDE for fees at no less than this premium over its appraisal,
@@ -44,11 +46,20 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
     /// @param cap_ Hard supply cap, in the smallest unit (18 decimals).
     /// @param revenueToken_ The fare stablecoin, in which the holders' share of fees is paid.
     /// @param governance_ The timelock: the only address that may sweep surplus tokens.
+    /// @param trustedForwarder_ The suite's ERC-2771 forwarder: transfers, delegation and revenue
+    /// claims it relays act as their signer (`permit` and `delegateBySig` need no forwarder).
     constructor(
         uint256 cap_,
         IERC20 revenueToken_,
-        address governance_
-    ) ERC20("RideCoop", "RIDE") ERC20Permit("RideCoop") ERC20Capped(cap_) RevenueShare(revenueToken_, governance_) {
+        address governance_,
+        address trustedForwarder_
+    )
+        ERC20("RideCoop", "RIDE")
+        ERC20Permit("RideCoop")
+        ERC20Capped(cap_)
+        RevenueShare(revenueToken_, governance_)
+        ERC2771Context(trustedForwarder_)
+    {
         _initializer = _msgSender();
         RateMark memory start = RateMark(0, 0, 0, uint32(block.timestamp));
         _marks[0] = start;
@@ -172,6 +183,18 @@ contract CoopToken is ERC20, ERC20Permit, ERC20Votes, ERC20Capped, RevenueShare,
 
     function _checkMinter() private view {
         if (_msgSender() != _minter || _minter == address(0)) revert CoopTokenNotMinter(_msgSender());
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 
     function _update(

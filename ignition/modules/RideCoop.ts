@@ -56,7 +56,9 @@ function randomnessSource(m: IgnitionModuleBuilder, kind: RandomnessKind, timelo
  * - RIDE's minter is the market (set once by the deployer);
  * - the governor is the timelock's only proposer and canceller; anyone may execute;
  * - the market and the arbiter pool answer to the DisputeCourt (set once by the deployer);
- * - the deployer renounces the timelock's admin role last, after every other step.
+ * - the deployer renounces the timelock's admin role last, after every other step;
+ * - every contract a user calls (market, RIDE, court, pool, key registry) trusts the one
+ *   RideCoopForwarder (ERC-2771), so a signed request anyone relays acts as its signer.
  *
  * Parameters (module "RideCoop"): fareToken, rideCap, marketParams, marketAmounts,
  * rewardCaps, timelockDelay, votingDelay, votingPeriod, proposalThreshold, quorumPercent,
@@ -77,8 +79,10 @@ const buildRideCoop = (kind: RandomnessKind) =>
     const deployer = m.getAccount(0);
     const fareToken = m.getParameter<string>("fareToken");
 
+    // OpenZeppelin's ERC2771Forwarder (no owner): every user-facing contract below trusts it.
+    const forwarder = m.contract("RideCoopForwarder");
     const timelock = m.contract("TimelockController", [m.getParameter("timelockDelay"), [], [ZeroAddress], deployer]);
-    const token = m.contract("CoopToken", [m.getParameter("rideCap"), fareToken, timelock]);
+    const token = m.contract("CoopToken", [m.getParameter("rideCap"), fareToken, timelock, forwarder]);
     const governor = m.contract("CoopGovernor", [
       token,
       timelock,
@@ -88,20 +92,27 @@ const buildRideCoop = (kind: RandomnessKind) =>
       m.getParameter("quorumPercent"),
       m.getParameter("lateQuorumExtension"),
     ]);
-    const market = m.contract("RideMarket", [
-      fareToken,
-      token,
-      timelock,
-      m.getParameter("marketParams"),
-      m.getParameter("marketAmounts"),
-      m.getParameter("rewardCaps"),
-    ]);
+    // The market's parameter rules are an external library, linked (RideMarket is near EIP-170).
+    const parameterRules = m.library("ParameterRules");
+    const market = m.contract(
+      "RideMarket",
+      [
+        fareToken,
+        token,
+        timelock,
+        m.getParameter("marketParams"),
+        m.getParameter("marketAmounts"),
+        m.getParameter("rewardCaps"),
+        forwarder,
+      ],
+      { libraries: { ParameterRules: parameterRules } },
+    );
 
     const { randomness, setRequester } = randomnessSource(m, kind, timelock);
-    const keys = m.contract("KeyRegistry");
+    const keys = m.contract("KeyRegistry", [forwarder]);
     // The pool requests each epoch's random value (it freezes the draw weights first).
-    const pool = m.contract("ArbiterPool", [token, randomness, timelock, m.getParameter("poolParams")]);
-    const court = m.contract("DisputeCourt", [market, pool, timelock, m.getParameter("courtParams")]);
+    const pool = m.contract("ArbiterPool", [token, randomness, timelock, m.getParameter("poolParams"), forwarder]);
+    const court = m.contract("DisputeCourt", [market, pool, timelock, m.getParameter("courtParams"), forwarder]);
     const randomnessRequester = setRequester(pool);
 
     const setMinter = m.call(token, "setMinter", [market]);
@@ -114,7 +125,7 @@ const buildRideCoop = (kind: RandomnessKind) =>
       after: [setMinter, poolCourt, marketCourt, grantProposer, grantCanceller, ...randomnessRequester],
     });
 
-    return { timelock, token, governor, market, randomness, pool, court, keys };
+    return { forwarder, parameterRules, timelock, token, governor, market, randomness, pool, court, keys };
   });
 
 /** The local-chain suite (block-hash randomness). */

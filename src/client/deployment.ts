@@ -19,6 +19,10 @@ export interface DeployedContracts {
   Randomness?: ContractRecord;
   /** x25519 keys for sealed dispute evidence. */
   KeyRegistry?: ContractRecord;
+  /** The ERC-2771 forwarder every user-facing contract trusts (gasless requests). */
+  Forwarder?: ContractRecord;
+  /** The market's parameter rules, an external library linked into RideMarket. */
+  ParameterRules?: ContractRecord;
 }
 
 /** Amounts are decimal strings of the smallest unit (JSON has no bigint). */
@@ -95,7 +99,15 @@ export function validateDeployment(value: unknown, file = "deployment"): Deploym
   for (const name of ["Timelock", "CoopToken", "RideMarket", "CoopGovernor"] as const) {
     checkRecord(file, name, c[name], false);
   }
-  for (const name of ["TestUSD", "DisputeCourt", "ArbiterPool", "Randomness", "KeyRegistry"] as const) {
+  for (const name of [
+    "TestUSD",
+    "DisputeCourt",
+    "ArbiterPool",
+    "Randomness",
+    "KeyRegistry",
+    "Forwarder",
+    "ParameterRules",
+  ] as const) {
     checkRecord(file, name, c[name], true);
   }
   if (d.parameters === undefined) fail(file, "parameters is missing");

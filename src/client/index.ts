@@ -8,3 +8,4 @@ export * from "./rides-store";
 export * from "./verify";
 export * from "./signatures";
 export * from "./sealed";
+export * from "./forwarder";

@@ -4,6 +4,7 @@ import {
   CoopGovernor__factory,
   DisputeCourt__factory,
   CoopToken__factory,
+  ERC2771Context__factory,
   RideMarket__factory,
   TimelockController__factory,
   VRFRandomness__factory,
@@ -34,7 +35,8 @@ export class WiringError extends Error {
  * Reads the chain and checks that every authority ends in the timelock: the market mints
  * RIDE, the timelock governs the market and the revenue share, the governor is the only
  * proposer and canceller, anyone executes, and nobody but the timelock itself is admin
- * (role members are counted from RoleGranted/RoleRevoked since the deployment block).
+ * (role members are counted from RoleGranted/RoleRevoked since the deployment block); and
+ * every contract a user calls trusts the deployed ERC-2771 forwarder and no other.
  */
 export async function checkWiring(deployment: Deployment, provider: Provider): Promise<WiringCheck[]> {
   const c = deployment.contracts;
@@ -80,6 +82,29 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
         .catch(() => undefined);
       if (requester !== undefined)
         same("VRF randomness requester is the arbiter pool", c.ArbiterPool.address, requester);
+    }
+  }
+
+  // Gasless requests: each user-facing contract trusts exactly the deployed forwarder.
+  const forwarder = c.Forwarder?.address;
+  checks.push({
+    what: "the ERC-2771 forwarder is deployed",
+    ok: forwarder !== undefined,
+    expected: "contracts.Forwarder",
+    actual: forwarder ?? "missing",
+  });
+  if (forwarder !== undefined) {
+    const users: [string, string | undefined][] = [
+      ["market", c.RideMarket.address],
+      ["RIDE", c.CoopToken.address],
+      ["court", c.DisputeCourt?.address],
+      ["arbiter pool", c.ArbiterPool?.address],
+      ["key registry", c.KeyRegistry?.address],
+    ];
+    for (const [name, address] of users) {
+      if (address === undefined) continue;
+      const trusted = await ERC2771Context__factory.connect(address, provider).trustedForwarder();
+      same(`${name} trusts the forwarder`, forwarder, trusted);
     }
   }
 

@@ -5,7 +5,8 @@ import { ZeroHash, id } from "ethers";
 
 async function deployRegistry() {
   const [alice, bob] = await ethers.getSigners();
-  const registry = await ethers.deployContract("KeyRegistry");
+  const forwarder = await ethers.deployContract("RideCoopForwarder");
+  const registry = await ethers.deployContract("KeyRegistry", [await forwarder.getAddress()]);
   return { registry, alice, bob };
 }
 

@@ -61,6 +61,8 @@ async function deployVRFSuite() {
       ArbiterPool: await address(result.pool),
       Randomness: await address(result.randomness),
       KeyRegistry: await address(result.keys),
+      Forwarder: await address(result.forwarder),
+      ParameterRules: await address(result.parameterRules),
     },
   } as unknown as Deployment;
   return {

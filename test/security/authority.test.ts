@@ -29,8 +29,13 @@ describe("Security: only the designated authorities act", function () {
     });
 
     it("refuses an externally owned minter with CoopTokenInvalidMinter", async function () {
-      const { tusd, governance, riders } = await loadFixture(deployMarketFixture);
-      const fresh = await ethers.deployContract("CoopToken", [RIDE_CAP, await tusd.getAddress(), governance.address]);
+      const { tusd, governance, riders, forwarder } = await loadFixture(deployMarketFixture);
+      const fresh = await ethers.deployContract("CoopToken", [
+        RIDE_CAP,
+        await tusd.getAddress(),
+        governance.address,
+        await forwarder.getAddress(),
+      ]);
       await expect(fresh.setMinter(riders[0].address))
         .to.be.revertedWithCustomError(fresh, "CoopTokenInvalidMinter")
         .withArgs(riders[0].address);

@@ -17,14 +17,13 @@ import type {
 import {
   acceptedRide,
   deployMarketFixture,
+  deployRideMarket,
+  TEST_PARAMS,
   RIDE_CAP,
   requestParams,
   requestRide,
   RideState,
   startedRide,
-  TEST_AMOUNTS,
-  TEST_CAPS,
-  TEST_PARAMS,
   usd,
 } from "../fixtures/market";
 
@@ -44,15 +43,19 @@ interface HostileWorld<T extends Hostile> {
 async function hostileMarket<T extends Hostile>(name: string, registerDrivers: boolean): Promise<HostileWorld<T>> {
   const [, governance, court, r1, r2, d1, d2, ...others] = await ethers.getSigners();
   const fare = (await ethers.deployContract(name)) as unknown as T;
-  const token = await ethers.deployContract("CoopToken", [RIDE_CAP, await fare.getAddress(), governance.address]);
-  const market = await ethers.deployContract("RideMarket", [
+  const forwarder = await (await ethers.deployContract("RideCoopForwarder")).getAddress();
+  const token = await ethers.deployContract("CoopToken", [
+    RIDE_CAP,
+    await fare.getAddress(),
+    governance.address,
+    forwarder,
+  ]);
+  const market = await deployRideMarket(
     await fare.getAddress(),
     await token.getAddress(),
     governance.address,
-    TEST_PARAMS,
-    TEST_AMOUNTS,
-    TEST_CAPS,
-  ]);
+    forwarder,
+  );
   await token.setMinter(await market.getAddress());
   await market.setCourt(court.address);
   const riders = [r1, r2];

@@ -38,6 +38,9 @@ describe("tasks: deploy", function () {
       "DisputeCourt",
       "ArbiterPool",
       "Randomness",
+      "KeyRegistry",
+      "Forwarder",
+      "ParameterRules",
     ] as const) {
       const record = onDisk.contracts[name];
       expect(record, name).to.not.equal(undefined);
