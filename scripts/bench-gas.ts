@@ -25,12 +25,14 @@ import {
   ArbiterPool__factory,
   BlockhashRandomness__factory,
   DisputeCourt__factory,
+  RideCoopForwarder__factory,
   TestUSD__factory,
   type ArbiterPool,
   type DisputeCourt,
+  type RideCoopForwarder,
   type TestUSD,
 } from "../typechain-types";
-import { parseParamChange, RideCoopClient } from "../src/client";
+import { parseParamChange, RideCoopClient, signForwardRequest } from "../src/client";
 import { deployRideCoop } from "../src/deploy";
 import { cellToBytes6 } from "../src/geo";
 import { courtScenario, NEEDS_ELEVEN, type CourtScenario } from "./bench-court";
@@ -110,6 +112,7 @@ interface Bench {
   tusd: TestUSD;
   court: DisputeCourt;
   pool: ArbiterPool;
+  forwarder: RideCoopForwarder;
   randomnessDelay: number;
   riders: HardhatEthersSigner[];
   drivers: HardhatEthersSigner[];
@@ -127,24 +130,36 @@ async function deploy(): Promise<Bench> {
     c.TestUSD === undefined ||
     c.DisputeCourt === undefined ||
     c.ArbiterPool === undefined ||
-    c.Randomness === undefined
+    c.Randomness === undefined ||
+    c.Forwarder === undefined
   ) {
     throw new Error("the benchmark needs the whole local suite (TestUSD and the dispute court)");
   }
   const tusd = TestUSD__factory.connect(c.TestUSD.address, signers[0]);
   const court = DisputeCourt__factory.connect(c.DisputeCourt.address, signers[0]);
   const pool = ArbiterPool__factory.connect(c.ArbiterPool.address, signers[0]);
+  const forwarder = RideCoopForwarder__factory.connect(c.Forwarder.address, signers[0]);
   const randomnessDelay = Number(
     await BlockhashRandomness__factory.connect(c.Randomness.address, signers[0]).delayBlocks(),
   );
   const market = await client.market.getAddress();
-  for (const who of [r0, r1, r2, d0, d1, d2, ...others.slice(0, 4)]) {
+  for (const who of [r0, r1, r2, d0, d1, d2, ...others.slice(0, 6)]) {
     await tusd.connect(who).faucet(usd("1000"));
     await tusd.connect(who).approve(market, hre.ethers.MaxUint256);
     await tusd.connect(who).approve(await court.getAddress(), hre.ethers.MaxUint256);
   }
   for (const d of [d0, d1, d2]) await client.market.connect(d).registerDriver(usd("100"));
-  return { client, tusd, court, pool, randomnessDelay, riders: [r0, r1, r2], drivers: [d0, d1, d2], others };
+  return {
+    client,
+    tusd,
+    court,
+    pool,
+    forwarder,
+    randomnessDelay,
+    riders: [r0, r1, r2],
+    drivers: [d0, d1, d2],
+    others,
+  };
 }
 
 /** Requests a ride of `fare` as `rider`; its id and the request's gas. */
@@ -253,6 +268,53 @@ async function measureMarket(b: Bench, out: Figures): Promise<void> {
     record(`market.withdraw.${round}`, await gasOf(market.connect(driver).withdraw(driver.address)));
     record(`market.claimRewards.${round}`, await gasOf(market.connect(driver).claimRewards()));
     record(`token.claimRevenue.${round}`, await gasOf(b.client.token.connect(driver).claimRevenue(driver.address)));
+  }
+}
+
+/**
+ * The happy path gasless (issue 14): each step signed by its rider or driver and submitted through
+ * the ERC-2771 forwarder by a relayer, which pays. A fresh pair (first, then repeat), measured last
+ * like the direct pair's first and repeat: `forwarded.<op>.<round>` less `market.<op>.<round>` is
+ * what the forwarder adds (signature check, nonce, event, the longer calldata).
+ */
+async function measureForwarded(b: Bench, out: Figures): Promise<void> {
+  const { market } = b.client;
+  const [rider, driver, relayer] = [b.others[4], b.others[5], b.others[6]];
+  await market.connect(driver).registerDriver(usd("100"));
+  const target = await market.getAddress();
+  const forward = async (who: HardhatEthersSigner, data: string): Promise<Gas> => {
+    const signed = await signForwardRequest(b.forwarder, who, target, data);
+    return gasOf(b.forwarder.connect(relayer).execute(signed));
+  };
+  const fare = usd("20");
+  for (const round of ["first", "repeat"] as const) {
+    const id = (await market.totals()).nextRideId;
+    const req = await forward(
+      rider,
+      market.interface.encodeFunctionData("requestRide", [
+        {
+          pickupCell: cellToBytes6("wydm6v"),
+          dropoffCell: cellToBytes6("wydq8e"),
+          commitment: encodeBytes32String("bench"),
+          maxFare: fare,
+          expiresAt: (await time.latest()) + 900,
+          minRating: 0,
+          driver: ZeroAddress,
+        },
+      ]),
+    );
+    const accept = await forward(driver, market.interface.encodeFunctionData("acceptRide", [id, fare]));
+    const start = await forward(driver, market.interface.encodeFunctionData("startRide", [id]));
+    const confirm = await forward(rider, market.interface.encodeFunctionData("confirmRide", [id, 5]));
+    out.set(`forwarded.requestRide.${round}`, req);
+    out.set(`forwarded.acceptRide.${round}`, accept);
+    out.set(`forwarded.startRide.${round}`, start);
+    out.set(`forwarded.confirmRide.${round}`, confirm);
+    out.set(`path.happy.forwarded.${round}`, sum(req, accept, start, confirm));
+    out.set(
+      `forwarded.withdraw.${round}`,
+      await forward(driver, market.interface.encodeFunctionData("withdraw", [driver.address])),
+    );
   }
 }
 
@@ -395,6 +457,7 @@ async function scenario(earlierRides: number): Promise<Figures> {
   await measureGovernance(b, figures);
   await measureDisputes(b, figures);
   await measureWeeklyPrice(b, figures);
+  await measureForwarded(b, figures);
   return figures;
 }
 

@@ -2,10 +2,11 @@ import { expect } from "chai";
 import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { concat, Wallet, type BaseContract, type HDNodeWallet } from "ethers";
+import { concat, Wallet, type BaseContract, type HDNodeWallet, type Signer } from "ethers";
 import { loadFixture } from "../helpers/fixture";
 import { deployMarketFixture, requestParams, RideState, usd } from "../fixtures/market";
 import { DRIVER_RIDE, deployGovernanceWithVotersFixture } from "../fixtures/governance";
+import { deployDisputesFixture, seatPanel } from "../fixtures/disputes";
 import { call, proposal, propose, toVotingStart, VoteType } from "../helpers/governance";
 import { FORWARD_REQUEST_TYPES, signForwardRequest, type ForwardRequestData } from "../../src/client/forwarder";
 import { signBallot, signPermit } from "../../src/client/signatures";
@@ -23,7 +24,7 @@ const penniless = (): HDNodeWallet => Wallet.createRandom().connect(ethers.provi
 async function relay(
   forwarder: RideCoopForwarder,
   relayer: HardhatEthersSigner,
-  who: HDNodeWallet,
+  who: Signer,
   target: BaseContract,
   method: string,
   args: readonly unknown[],
@@ -144,6 +145,42 @@ describe("Gasless: ERC-2771 forwarded requests", function () {
       await expect(relay(forwarder, relayer, driver, market, "acceptRide", [id, usd("20")]))
         .to.emit(market, "RideAccepted")
         .withArgs(id, driver.address, usd("20"), 500, 0);
+    });
+  });
+
+  describe("disputes through the forwarder (a relayer pays)", function () {
+    async function startedRideFixture() {
+      const fx = await deployDisputesFixture();
+      const [rider, driver, relayer] = [fx.riders[0], fx.drivers[0], fx.others[0]];
+      const id = (await fx.market.totals()).nextRideId;
+      await fx.market.connect(rider).requestRide(await requestParams());
+      await fx.market.connect(driver).acceptRide(id, usd("20"));
+      await fx.market.connect(driver).startRide(id);
+      return { ...fx, rider, driver, relayer, id };
+    }
+
+    it("opens a dispute as the rider who signed, the relayer paying the gas", async function () {
+      const fx = await loadFixture(startedRideFixture);
+      const before = await ethers.provider.getBalance(fx.rider.address);
+      const epoch = (await fx.pool.phaseState()).epoch;
+      await expect(relay(fx.forwarder, fx.relayer, fx.rider, fx.court, "openDispute", [fx.id]))
+        .to.emit(fx.court, "DisputeOpened")
+        .withArgs(fx.id, fx.rider.address, fx.rider.address, fx.driver.address, usd("20"), usd("5"), epoch + 1n);
+      expect(await ethers.provider.getBalance(fx.rider.address)).to.equal(before);
+    });
+
+    it("takes a seated arbiter's signed ruling and its withdrawal of the fee, the arbiter paying no gas", async function () {
+      const fx = await loadFixture(startedRideFixture);
+      await relay(fx.forwarder, fx.relayer, fx.rider, fx.court, "openDispute", [fx.id]);
+      const [arbiter] = await seatPanel(fx, fx.id);
+      const before = await ethers.provider.getBalance(arbiter.address);
+      await expect(relay(fx.forwarder, fx.relayer, arbiter, fx.court, "rule", [fx.id, 8_000]))
+        .to.emit(fx.court, "Voted")
+        .withArgs(fx.id, 0, arbiter.address, 8_000, usd("2"));
+      await expect(relay(fx.forwarder, fx.relayer, arbiter, fx.court, "withdraw", [arbiter.address]))
+        .to.emit(fx.court, "Withdrawn")
+        .withArgs(arbiter.address, arbiter.address, usd("2"));
+      expect(await ethers.provider.getBalance(arbiter.address)).to.equal(before);
     });
   });
 
