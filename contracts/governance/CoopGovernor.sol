@@ -11,6 +11,8 @@ import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/Gover
 import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {ICoopGovernor} from "../interfaces/ICoopGovernor.sol";
 
 /// @title CoopGovernor: RIDE holders vote the cooperative's parameters
@@ -29,6 +31,7 @@ contract CoopGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl,
     GovernorPreventLateQuorum,
+    ERC2771Context,
     ICoopGovernor
 {
     /// @notice Longest voting delay: a proposal must come to a vote within a month.
@@ -55,6 +58,8 @@ contract CoopGovernor is
     /// @param proposalThreshold_ Votes (18 decimals) a proposer needs one second before proposing.
     /// @param quorumPercent_ For + abstain votes needed, in percent of the supply at the snapshot.
     /// @param lateQuorumExtension_ Seconds the vote stays open after quorum is first reached.
+    /// @param trustedForwarder_ The suite's ERC-2771 forwarder: a proposal or vote it relays acts as
+    /// its signer (`castVoteBySig` needs no forwarder).
     constructor(
         IVotes token_,
         TimelockController timelock_,
@@ -62,7 +67,8 @@ contract CoopGovernor is
         uint32 votingPeriod_,
         uint256 proposalThreshold_,
         uint256 quorumPercent_,
-        uint48 lateQuorumExtension_
+        uint48 lateQuorumExtension_,
+        address trustedForwarder_
     )
         Governor("CoopGovernor")
         GovernorSettings(votingDelay_, votingPeriod_, proposalThreshold_)
@@ -70,6 +76,7 @@ contract CoopGovernor is
         GovernorVotesQuorumFraction(quorumPercent_)
         GovernorTimelockControl(timelock_)
         GovernorPreventLateQuorum(lateQuorumExtension_)
+        ERC2771Context(trustedForwarder_)
     {}
 
     function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
@@ -189,6 +196,18 @@ contract CoopGovernor is
 
     function _executor() internal view override(Governor, GovernorTimelockControl) returns (address) {
         return super._executor();
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {

@@ -91,6 +91,7 @@ const buildRideCoop = (kind: RandomnessKind) =>
       m.getParameter("proposalThreshold"),
       m.getParameter("quorumPercent"),
       m.getParameter("lateQuorumExtension"),
+      forwarder,
     ]);
     // The market's parameter rules are an external library, linked (RideMarket is near EIP-170).
     const parameterRules = m.library("ParameterRules");

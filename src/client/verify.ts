@@ -97,6 +97,7 @@ export async function checkWiring(deployment: Deployment, provider: Provider): P
     const users: [string, string | undefined][] = [
       ["market", c.RideMarket.address],
       ["RIDE", c.CoopToken.address],
+      ["governor", c.CoopGovernor.address],
       ["court", c.DisputeCourt?.address],
       ["arbiter pool", c.ArbiterPool?.address],
       ["key registry", c.KeyRegistry?.address],

@@ -280,7 +280,7 @@ describe("Gasless: ERC-2771 forwarded requests", function () {
     });
 
     it("has no Multicall: no contract that trusts the forwarder has a batch entry point that re-appends a sender", async function () {
-      for (const name of ["RideMarket", "CoopToken", "DisputeCourt", "ArbiterPool", "KeyRegistry"]) {
+      for (const name of ["RideMarket", "CoopToken", "CoopGovernor", "DisputeCourt", "ArbiterPool", "KeyRegistry"]) {
         const { abi } = await artifacts.readArtifact(name);
         const batch = (abi as { type: string; name?: string }[]).filter(
           (f) => f.type === "function" && /multicall/i.test(f.name ?? ""),
@@ -324,6 +324,32 @@ describe("Gasless: ERC-2771 forwarded requests", function () {
       await expect(governor.connect(relayer).castVoteBySig(id, VoteType.For, holder.address, ballot))
         .to.emit(governor, "VoteCast")
         .withArgs(holder.address, id, VoteType.For, DRIVER_RIDE[0] / 2n, "");
+      expect(await ethers.provider.getBalance(holder.address)).to.equal(0n);
+    });
+
+    it("delegates, proposes and votes through the forwarder, a third account paying", async function () {
+      const { token, governor, market, forwarder, drivers, others } = await loadFixture(
+        deployGovernanceWithVotersFixture,
+      );
+      const holder = penniless();
+      const relayer = others[0];
+      const weight = DRIVER_RIDE[0] / 2n;
+      await token.connect(drivers[0]).transfer(holder.address, weight);
+      await expect(relay(forwarder, relayer, holder, token, "delegate", [holder.address]))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(holder.address, ethers.ZeroAddress, holder.address);
+      await time.increase(1);
+
+      const p = proposal([await call(market, "setParameter", [ethers.encodeBytes32String("feeBps"), 400])], "fee 4%");
+      const id = await governor.getProposalId(p.targets, p.values, p.calldatas, p.descriptionHash);
+      await expect(
+        relay(forwarder, relayer, holder, governor, "propose", [p.targets, p.values, p.calldatas, p.description]),
+      ).to.emit(governor, "ProposalCreated");
+      expect(await governor.proposalProposer(id)).to.equal(holder.address);
+      await toVotingStart(governor, id);
+      await expect(relay(forwarder, relayer, holder, governor, "castVote", [id, VoteType.For]))
+        .to.emit(governor, "VoteCast")
+        .withArgs(holder.address, id, VoteType.For, weight, "");
       expect(await ethers.provider.getBalance(holder.address)).to.equal(0n);
     });
   });

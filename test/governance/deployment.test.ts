@@ -119,7 +119,7 @@ describe("CoopGovernor: deployment and wiring", function () {
     ];
     for (const c of cases) {
       it(`reverts with GovernorSettingOutOfBounds for ${c.name} = ${c.value}`, async function () {
-        const { token, timelock } = await loadFixture(deployGovernanceFixture);
+        const { token, timelock, forwarder } = await loadFixture(deployGovernanceFixture);
         const s = { ...TEST_GOVERNANCE, ...c.override };
         const factory = await ethers.getContractFactory("CoopGovernor");
         await expect(
@@ -131,6 +131,7 @@ describe("CoopGovernor: deployment and wiring", function () {
             s.proposalThreshold,
             s.quorumPercent,
             s.lateQuorumExtension,
+            await forwarder.getAddress(),
           ),
         )
           .to.be.revertedWithCustomError(factory, "GovernorSettingOutOfBounds")
