@@ -6,6 +6,8 @@
  * Browser-safe: ethers only, no Node or Hardhat modules. See docs/DESIGN.md, "Gasless".
  */
 import { AbiCoder, concat, getAddress, type Provider, type Signer, type TypedDataField } from "ethers";
+import { RideCoopForwarder__factory } from "../../typechain-types";
+import { registerErrors } from "./errors";
 
 /** EIP-712 types of OpenZeppelin 5's ERC2771Forwarder (`FORWARD_REQUEST_TYPEHASH`). */
 export const FORWARD_REQUEST_TYPES: Record<string, TypedDataField[]> = {
@@ -138,3 +140,31 @@ export function encodeForwardRequest(request: ForwardRequestData): string {
     [request],
   );
 }
+
+// The forwarder's own refusals, as one sentence and a hint each (see errors.ts).
+registerErrors(RideCoopForwarder__factory.abi, {
+  ERC2771ForwarderExpiredRequest: ([deadline], c) => ({
+    sentence: `the signed request expired ${c.time(deadline)}`,
+    hint: "sign it again with a later deadline",
+  }),
+  ERC2771ForwarderInvalidSigner: ([signer, from]) => ({
+    sentence: `the request's signature is not ${from}'s at its current forwarder nonce (it recovers ${signer})`,
+    hint: "it was already relayed, or signed for another nonce or by another key: sign it again",
+  }),
+  ERC2771ForwarderMismatchedValue: ([requested, sent]) => ({
+    sentence: `the request carries ${requested} wei but ${sent} were sent with it`,
+    hint: "send exactly the request's value",
+  }),
+  ERC2771ForwarderNoRefundReceiver: () => ({
+    sentence: "a request in the batch failed and the batch names no refund receiver",
+    hint: "relay the requests one by one, or name a refund receiver",
+  }),
+  ERC2771UntrustfulTarget: ([target, forwarder]) => ({
+    sentence: `${target} does not trust the forwarder ${forwarder}`,
+    hint: "relay only to the suite's contracts (deployments/<network>.json)",
+  }),
+  InsufficientBalance: ([balance, needed]) => ({
+    sentence: `the forwarder holds ${balance} wei and needs ${needed}`,
+    hint: "send the value with the batch",
+  }),
+});

@@ -9,6 +9,7 @@ import { DRIVER_RIDE, deployGovernanceWithVotersFixture } from "../fixtures/gove
 import { deployDisputesFixture, seatPanel } from "../fixtures/disputes";
 import { call, proposal, propose, toVotingStart, VoteType } from "../helpers/governance";
 import { FORWARD_REQUEST_TYPES, signForwardRequest, type ForwardRequestData } from "../../src/client/forwarder";
+import { decodeRevert, unexplainedErrors } from "../../src/client/errors";
 import { signBallot, signPermit } from "../../src/client/signatures";
 import type { RideCoopForwarder } from "../../typechain-types";
 
@@ -251,6 +252,23 @@ describe("Gasless: ERC-2771 forwarded requests", function () {
       await expect(forwarder.connect(relayer).execute(request))
         .to.be.revertedWithCustomError(forwarder, "ERC2771UntrustfulTarget")
         .withArgs(await tusd.getAddress(), await forwarder.getAddress());
+    });
+  });
+
+  describe("the client explains the forwarder's refusals", function () {
+    it("has a sentence for every custom error of the forwarder", function () {
+      expect(unexplainedErrors()).to.deep.equal([]);
+    });
+
+    it("decodes ERC2771ForwarderInvalidSigner with both addresses and a hint", async function () {
+      const { forwarder, rider, driver } = await loadFixture(zeroEthPartiesFixture);
+      const data = forwarder.interface.encodeErrorResult("ERC2771ForwarderInvalidSigner", [
+        driver.address,
+        rider.address,
+      ]);
+      expect(decodeRevert(data)?.message).to.equal(
+        `ERC2771ForwarderInvalidSigner: the request's signature is not ${rider.address}'s at its current forwarder nonce (it recovers ${driver.address}). Hint: it was already relayed, or signed for another nonce or by another key: sign it again.`,
+      );
     });
   });
 
