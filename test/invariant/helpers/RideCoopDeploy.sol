@@ -12,11 +12,13 @@ import {IRideMarket} from "../../../contracts/interfaces/IRideMarket.sol";
 import {IArbiterPool} from "../../../contracts/interfaces/IArbiterPool.sol";
 import {IDisputeCourt} from "../../../contracts/interfaces/IDisputeCourt.sol";
 import {IRandomness} from "../../../contracts/interfaces/IRandomness.sol";
+import {RideCoopForwarder} from "../../../contracts/gasless/RideCoopForwarder.sol";
 
 /// @title The suite as the fuzz deploys it: the one place its constructors are called
 /// @notice Mirrors ignition/modules/RideCoop.ts with src/config.ts's local parameters (a
 /// 6-decimal fare token): timelock, RIDE, governor, market, arbiter pool, court, the same
-/// wiring, and the deployer's timelock admin role renounced last. Only the randomness is the
+/// wiring (every user-facing contract trusting the suite's ERC-2771 forwarder; forge links the
+/// market's ParameterRules library itself), and the deployer's timelock admin role renounced last. Only the randomness is the
 /// caller's (a mock the fuzz fulfils). A constructor change is an edit here and nowhere else.
 library RideCoopDeploy {
     uint256 internal constant FARE_UNIT = 1e6;
@@ -30,6 +32,7 @@ library RideCoopDeploy {
         ArbiterPool pool;
         DisputeCourt court;
         IRandomness randomness;
+        RideCoopForwarder forwarder;
     }
 
     /// @notice Market parameters: src/config.ts MARKET.
@@ -93,7 +96,9 @@ library RideCoopDeploy {
         address[] memory anyone = new address[](1); // address(0): anyone may execute
         s.timelock = new TimelockController(TIMELOCK_DELAY, none, anyone, address(this));
         address timelock = address(s.timelock);
-        s.token = new CoopToken(RIDE_CAP, fareToken, timelock);
+        s.forwarder = new RideCoopForwarder();
+        address forwarder = address(s.forwarder);
+        s.token = new CoopToken(RIDE_CAP, fareToken, timelock, forwarder);
         s.governor = new CoopGovernor(
             s.token,
             s.timelock,
@@ -101,11 +106,12 @@ library RideCoopDeploy {
             VOTING_PERIOD,
             PROPOSAL_THRESHOLD,
             QUORUM_PERCENT,
-            LATE_QUORUM_EXTENSION
+            LATE_QUORUM_EXTENSION,
+            forwarder
         );
-        s.market = new RideMarket(fareToken, s.token, timelock, marketParams(), marketAmounts(), rewardCaps());
-        s.pool = new ArbiterPool(s.token, randomness, timelock, poolParams());
-        s.court = new DisputeCourt(s.market, s.pool, timelock, courtParams());
+        s.market = new RideMarket(fareToken, s.token, timelock, marketParams(), marketAmounts(), rewardCaps(), forwarder);
+        s.pool = new ArbiterPool(s.token, randomness, timelock, poolParams(), forwarder);
+        s.court = new DisputeCourt(s.market, s.pool, timelock, courtParams(), forwarder);
 
         s.token.setMinter(address(s.market));
         s.pool.setCourt(address(s.court));
