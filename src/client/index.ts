@@ -9,3 +9,4 @@ export * from "./verify";
 export * from "./signatures";
 export * from "./sealed";
 export * from "./forwarder";
+export * from "./relay";
