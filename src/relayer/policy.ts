@@ -1,0 +1,96 @@
+// What the relayer relays: the suite's user-facing contracts and, on each, the user actions by
+// name. Selectors come from the generated contract interfaces, so a renamed function fails at
+// start-up instead of being silently refused.
+import { getAddress, Interface, type InterfaceAbi } from "ethers";
+import type { Deployment } from "../client/deployment";
+import {
+  ArbiterPool__factory,
+  CoopGovernor__factory,
+  CoopToken__factory,
+  DisputeCourt__factory,
+  KeyRegistry__factory,
+  RideMarket__factory,
+} from "../client/contracts";
+
+type SuiteContract = "RideMarket" | "CoopToken" | "CoopGovernor" | "DisputeCourt" | "ArbiterPool" | "KeyRegistry";
+
+/** The user actions relayed on each contract; governance setters, minting and wiring are not. */
+export const USER_ACTIONS: Record<SuiteContract, { abi: InterfaceAbi; actions: string[] }> = {
+  RideMarket: {
+    abi: RideMarket__factory.abi,
+    actions: [
+      "registerDriver",
+      "addStake",
+      "withdrawStake",
+      "deregisterDriver",
+      "requestRide",
+      "requestRideWithPermit",
+      "cancelRide",
+      "expireRequest",
+      "acceptRide",
+      "makeOffer",
+      "acceptOffer",
+      "markArrived",
+      "startRide",
+      "completeRide",
+      "confirmRide",
+      "finalizeRide",
+      "cancelDriverNoShow",
+      "cancelRiderNoShow",
+      "reclaimAbandoned",
+      "rate",
+      "withdraw",
+      "claimRewards",
+    ],
+  },
+  CoopToken: { abi: CoopToken__factory.abi, actions: ["delegate", "transfer", "approve", "claimRevenue"] },
+  CoopGovernor: { abi: CoopGovernor__factory.abi, actions: ["propose", "castVote", "castVoteWithReason"] },
+  DisputeCourt: {
+    abi: DisputeCourt__factory.abi,
+    actions: [
+      "openDispute",
+      "submitEvidence",
+      "proposeSettlement",
+      "withdrawSettlement",
+      "acceptSettlement",
+      "rule",
+      "appeal",
+      "timeoutRuling",
+      "executeRuling",
+      "withdraw",
+    ],
+  },
+  ArbiterPool: {
+    abi: ArbiterPool__factory.abi,
+    actions: ["stake", "requestUnstake", "withdrawUnstaked", "claimCredit"],
+  },
+  KeyRegistry: { abi: KeyRegistry__factory.abi, actions: ["registerKey"] },
+};
+
+export interface Target {
+  contract: SuiteContract;
+  /** selector -> function name */
+  selectors: Map<string, string>;
+  iface: Interface;
+}
+
+/** The deployment's relayable targets by (checksummed) address. */
+export function allowlist(deployment: Deployment): Map<string, Target> {
+  const out = new Map<string, Target>();
+  for (const [contract, { abi, actions }] of Object.entries(USER_ACTIONS) as [
+    SuiteContract,
+    (typeof USER_ACTIONS)[SuiteContract],
+  ][]) {
+    const record = deployment.contracts[contract];
+    if (record === undefined) continue;
+    const iface = Interface.from(abi);
+    const selectors = new Map<string, string>();
+    for (const name of actions) {
+      const fragment = iface.getFunction(name);
+      if (fragment === null) throw new Error(`${contract} has no function ${name}: update src/relayer/policy.ts`);
+      selectors.set(fragment.selector, name);
+    }
+    out.set(getAddress(record.address), { contract, selectors, iface });
+  }
+  return out;
+}
