@@ -7,6 +7,8 @@ import { JsonRpcProvider, Network, Wallet, getAddress, isAddress, type Signer } 
 import { RideCoopClient } from "../client/client";
 import { checkDeploymentChain, DeploymentError, type Deployment } from "../client/deployment";
 import { ClientStateError, RideCoopError } from "../client/errors";
+import { RelayedSigner } from "../client/relay";
+import { RideCoopForwarder__factory } from "../../typechain-types/factories/contracts/gasless/RideCoopForwarder__factory";
 import { InputError } from "../client/format";
 import { networkConfig, NETWORKS } from "../config";
 import { loadDeployment } from "../node/deployment";
@@ -34,6 +36,7 @@ interface CliOptions extends CommonArgs {
   network: string;
   rpc?: string;
   keystore?: string;
+  relay?: string;
   debug: boolean;
   root: string;
 }
@@ -131,7 +134,16 @@ function cliContext(opts: CliOptions): CommandContext {
     });
     provider.pollingInterval = 200;
     await checkDeploymentChain(deployment, provider, `npx hardhat deploy --network ${opts.network}`);
-    const signer = await signerFor(opts, provider);
+    let signer = await signerFor(opts, provider);
+    if (opts.relay !== undefined) {
+      const forwarder = deployment.contracts.Forwarder;
+      if (forwarder === undefined) {
+        throw new DeploymentError(
+          `deployments/${opts.network}.json has no Forwarder, so --relay cannot work. Redeploy: \`npx hardhat deploy --network ${opts.network} --fresh\`.`,
+        );
+      }
+      signer = new RelayedSigner(signer, opts.relay, RideCoopForwarder__factory.connect(forwarder.address, provider));
+    }
     const logChunk = NETWORKS[opts.network] === undefined ? undefined : networkConfig(opts.network).logChunk;
     return new RideCoopClient(deployment, signer, { logChunk });
   };
@@ -172,6 +184,12 @@ function addCommonOptions(cmd: Command, account: boolean): Command {
       new Option(
         "--keystore <file>",
         "sign with an encrypted JSON keystore (password from $RIDECOOP_KEYSTORE_PASSWORD or a prompt)",
+      ),
+    );
+    cmd.addOption(
+      new Option(
+        "--relay <url>",
+        "send every transaction as a signed request through this relayer, which pays the gas (docs/RELAYER.md)",
       ),
     );
   }
