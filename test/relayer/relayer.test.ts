@@ -6,7 +6,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import type { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
-import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
+import { encryptKeystoreJson, HDNodeWallet, JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
 import { RideCoopClient } from "../../src/client/client";
 import { parsePlace } from "../../src/client/location";
 import { parseParamChange } from "../../src/client/params";
@@ -120,6 +120,8 @@ describe("Relayer: gasless requests over HTTP", function () {
       quota: { requestsPerHour: 100, gasPerDay: 50_000_000n },
       replaceAfterMs: 300,
       pollMs: 100,
+      // RIDECOOP_RELAYER_LOG=1 prints the relayer's log (docs/RELAYER.md's transcript).
+      log: process.env.RIDECOOP_RELAYER_LOG === "1" ? (line) => console.log(`      relayer: ${line}`) : undefined,
     });
     await relayer.start();
     http = await serve(relayer, "127.0.0.1", 0);
@@ -196,6 +198,81 @@ describe("Relayer: gasless requests over HTTP", function () {
     const governor = CoopGovernor__factory.connect(deployment.contracts.CoopGovernor.address, provider);
     expect(await governor.hasVoted(proposalId, driver.address)).to.equal(true);
     expect(await provider.getBalance(driver.address)).to.equal(0n);
+  });
+
+  describe("ridecoop --relay", function () {
+    function ridecoop(
+      args: string[],
+      env: NodeJS.ProcessEnv,
+    ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      return new Promise((resolve, reject) => {
+        const proc = spawn(process.execPath, [path.join(ROOT, "bin", "ridecoop.js"), ...args], {
+          cwd: ROOT,
+          env: { ...process.env, FORCE_COLOR: "0", ...env },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => {
+          proc.kill("SIGKILL");
+          reject(new Error(`ridecoop ${args.join(" ")} took too long:\n${stdout}${stderr}`));
+        }, SPAWN_MS);
+        proc.on("close", (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr });
+        });
+      });
+    }
+
+    let keyDir = "";
+    let file = "";
+    const holder = Wallet.createRandom();
+    before(async function () {
+      keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "ridecoop-relay-cli-"));
+      file = path.join(keyDir, "holder.json");
+      const key = { address: holder.address, privateKey: holder.privateKey };
+      fs.writeFileSync(file, await encryptKeystoreJson(key, "correct horse", { scrypt: { N: 1 << 10 } }));
+    });
+    after(function () {
+      fs.rmSync(keyDir, { recursive: true, force: true });
+    });
+
+    it("delegates for a keystore holding 0 ETH through the relayer", async function () {
+      const out = await ridecoop(
+        ["gov", "delegate", "--keystore", file, "--relay", http.url, "--network", "hardhat", "--rpc", rpc],
+        { RIDECOOP_KEYSTORE_PASSWORD: "correct horse" },
+      );
+      expect(out.stderr).to.equal("");
+      expect(out.stdout).to.match(/^Delegated; the delegate now has 0\.00 RIDE of votes/);
+      const token = CoopToken__factory.connect(deployment.contracts.CoopToken.address, provider);
+      expect(await token.delegates(holder.address)).to.equal(holder.address);
+      expect(await provider.getBalance(holder.address)).to.equal(0n);
+    });
+
+    it("prints a refusal once, as its sentence and hint, and exits with 1", async function () {
+      const out = await ridecoop(
+        [
+          "driver",
+          "pickup",
+          "--ride",
+          "1",
+          "--keystore",
+          file,
+          "--relay",
+          http.url,
+          "--network",
+          "hardhat",
+          "--rpc",
+          rpc,
+        ],
+        { RIDECOOP_KEYSTORE_PASSWORD: "correct horse" },
+      );
+      expect(out.code).to.equal(1);
+      expect(out.stdout).to.equal("");
+      expect(out.stderr).to.match(/^ridecoop: RideWrongState: ride 1 is Finalized, expected \w+\. Hint: [^\n]+\.\n$/);
+    });
   });
 
   describe("refusals, each with its code and sentence", function () {
