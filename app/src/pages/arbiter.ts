@@ -1,0 +1,6 @@
+import { h } from "../dom";
+import type { AppContext } from "../context";
+import type { Page } from "./page";
+export function arbiterPage(_ctx: AppContext): Page {
+  return { el: h("div", { class: "page" }), refresh: async () => {} };
+}
