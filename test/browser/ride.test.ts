@@ -128,7 +128,11 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await other.page.getByLabel("Stake").fill("100000");
     await other.page.getByRole("button", { name: "Register and stake" }).click();
     const alert = other.page.getByRole("alert");
-    await alert.waitFor({ timeout: SEEN });
+    await alert.waitFor({ timeout: SEEN }).catch(async (err: unknown) => {
+      throw new Error(
+        `${String(err)}\npage: ${await other.page.locator("main").innerText()}\n${other.errors.join("\n")}`,
+      );
+    });
     expect(await alert.textContent()).to.match(/^Error: \w+: .+\. Hint: .+\.$/);
     // Korean: the labels switch; the client's sentence stays in English.
     await other.page.getByLabel("Language / Language").selectOption("ko");
@@ -142,11 +146,71 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await other.context.close();
   });
 
+  it("a voter changes the fee through a proposal: delegate, propose, vote, queue, execute", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const advance = async (seconds: number) => {
+      await hre.network.provider.send("evm_increaseTime", [seconds]);
+      await hre.network.provider.send("evm_mine", []);
+    };
+    // The driver of the first test claims the RIDE the ride earned, then votes with it.
+    const v = await openPage(h, PHONE, 2, "driver");
+    const p = v.page;
+    const see = (text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+    await p.getByRole("button", { name: "Claim RIDE" }).click();
+    await see("Done: Claim RIDE");
+    await p.getByRole("link", { name: "Vote" }).click();
+    await p.getByRole("button", { name: "Delegate to myself" }).click();
+    await see(/^Votes: [1-9][\d,]*\.\d{2} RIDE; delegated to me$/);
+    await expect_text(p, '[data-param="feeBps"] .param-value', /^\d+(\.\d+)?%$/);
+    await p.getByLabel("Parameter", { exact: true }).selectOption("feeBps");
+    await p.getByLabel("New value").fill("3%");
+    await p.getByLabel("Why").fill("Cheaper rides");
+    await p.getByRole("button", { name: "Propose", exact: true }).click();
+    await see("Done: Propose");
+    await expect_text(p, ".proposal-state", "Pending");
+    await advance(2);
+    await expect_text(p, ".proposal-state", "Voting");
+    await p.getByRole("button", { name: "Vote for: Cheaper rides" }).click();
+    await see(/^For [1-9][\d,]*\.\d{2} RIDE · Against 0\.00 RIDE · Abstain 0\.00 RIDE$/);
+    await checkA11y(p, "voter");
+    await shot(p, "voter-phone");
+    await advance(6 * 60);
+    await expect_text(p, ".proposal-state", "Passed");
+    await p.getByRole("button", { name: "Queue: Cheaper rides" }).click();
+    await expect_text(p, ".proposal-state", "Queued");
+    await advance(2 * 60);
+    await p.getByRole("button", { name: "Execute: Cheaper rides" }).click();
+    await expect_text(p, ".proposal-state", "Executed");
+    await expect_text(p, '[data-param="feeBps"] .param-value', "3%");
+    await p.setViewportSize(DESKTOP);
+    await shot(p, "voter-desktop");
+    expect(v.errors, "console errors").to.deep.equal([]);
+    await v.context.close();
+  });
+
+  it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const a = await openPage(h, PHONE, 2, "arbiter");
+    await a.page.getByText(/^Staked 0\.00 RIDE \(free 0\.00 RIDE\)$/).waitFor({ timeout: SEEN });
+    await a.page
+      .getByText("No disputes to rule on.")
+      .waitFor({ timeout: SEEN })
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\npage: ${await a.page.locator("main").innerText()}\n${a.errors.join("\n")}`);
+      });
+    await checkA11y(a.page, "arbiter");
+    await shot(a.page, "arbiter-phone");
+    expect(a.errors, "console errors").to.deep.equal([]);
+    await a.context.close();
+  });
+
   after(function () {
     // The docs show the phone screenshots.
     const docs = path.join(ROOT, "docs", "app");
     fs.mkdirSync(docs, { recursive: true });
-    for (const name of ["rider-phone-offer", "driver-phone-feed"]) {
+    for (const name of ["rider-phone-offer", "driver-phone-feed", "voter-phone"]) {
       const from = path.join(SHOTS, `${name}.png`);
       if (fs.existsSync(from)) fs.copyFileSync(from, path.join(docs, `${name}.png`));
     }

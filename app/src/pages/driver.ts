@@ -78,7 +78,9 @@ export function driverPage(ctx: AppContext, balances: () => Balances | undefined
     regForm.hidden = b.registered;
     if (stakeInput.value === "") {
       const [, amounts] = await client.market.parameters();
-      stakeInput.value = client.formatFare(amounts.minStake).split(" ")[0].replace(/,/g, "");
+      // Only while still empty: the person may have typed a stake during the read.
+      if (stakeInput.value === "")
+        stakeInput.value = client.formatFare(amounts.minStake).split(" ")[0].replace(/,/g, "");
     }
     fill(
       regStatus,
