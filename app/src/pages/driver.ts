@@ -1,6 +1,6 @@
 // The driver: register and stake, open requests nearby (newest first, fare, distance in cells),
 // accept or offer, arrive, pick up, complete, earnings, RIDE accrued, claim, withdraw.
-import type { Balances, OpenRequest, RideView } from "../../../src/client";
+import type { Balances, OpenRequest, RideView, TxResult } from "../../../src/client";
 import { h, fill, field } from "../dom";
 import { t, stateText } from "../i18n";
 import { placePicker, cellDistance } from "../places";
@@ -212,12 +212,8 @@ function currentRide(ctx: AppContext, view: RideView | undefined): HTMLElement[]
       h("dd", {}, client.formatFare(view.fare)),
     ),
   ];
-  const button = (label: string, run: () => Promise<unknown>) =>
-    h(
-      "button",
-      { type: "button", class: "primary", onclick: () => void ctx.act(label, async () => void (await run())) },
-      label,
-    );
+  const button = (label: string, run: () => Promise<TxResult>) =>
+    h("button", { type: "button", class: "primary", onclick: () => void ctx.act(label, run) }, label);
   if (view.state === "Accepted" && !view.arrived) out.push(button(t("arrived"), () => client.arrived(id)));
   if (view.state === "Accepted") out.push(button(t("pickedUp"), () => client.pickup(id)));
   if (view.state === "Started") out.push(button(t("complete"), () => client.complete(id)));

@@ -1,7 +1,13 @@
 // The voter: delegate (self by default), the governed parameters with their bounds, proposals
 // with state and tallies, vote, queue, execute, and propose a change within the bounds.
 import { ZeroAddress } from "ethers";
-import { MARKET_PARAMETERS, formatParam, parseParamChange, type ProposalView } from "../../../src/client";
+import {
+  MARKET_PARAMETERS,
+  formatParam,
+  parseParamChange,
+  type ProposalView,
+  type TxResult,
+} from "../../../src/client";
 import { h, fill, field, shortAddress } from "../dom";
 import { t, stateText } from "../i18n";
 import type { AppContext } from "../context";
@@ -155,12 +161,8 @@ function proposalItem(ctx: AppContext, p: ProposalView): HTMLElement {
   const title = p.description.replace(/#proposer=0x[0-9a-fA-F]{40}$/, "");
   const n = `${p.proposalId}`.slice(0, 6);
   const actions: HTMLElement[] = [];
-  const act = (label: string, aria: string, run: () => Promise<unknown>) =>
-    h(
-      "button",
-      { type: "button", "aria-label": aria, onclick: () => void ctx.act(label, async () => void (await run())) },
-      label,
-    );
+  const act = (label: string, aria: string, run: () => Promise<TxResult>) =>
+    h("button", { type: "button", "aria-label": aria, onclick: () => void ctx.act(label, run) }, label);
   if (p.state === "Active") {
     actions.push(
       act(t("voteFor"), `${t("voteFor")}: ${title}`, () => client.vote(p.proposalId, 1)),
