@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, encodeBytes32String, hexlify, toUtf8Bytes, zeroPadBytes } from "ethers";
+import { AbiCoder, keccak256, encodeBytes32String, hexlify, toUtf8Bytes, toUtf8String, zeroPadBytes } from "ethers";
 import ngeohash from "ngeohash";
 
 /** Geohash alphabet; a cell on chain is 5 or 6 of these characters. */
@@ -20,7 +20,7 @@ export function cellToBytes6(cell: string): string {
 
 /** The bytes6 of a cell back to its text. */
 export function bytes6ToCell(value: string): string {
-  return Buffer.from(value.slice(2), "hex").toString("utf8").replace(/\0+$/, "");
+  return toUtf8String(value).replace(/\0+$/, "");
 }
 
 /** The indexed topic drivers filter on: the pickup cell's precision-5 area, as bytes32. */

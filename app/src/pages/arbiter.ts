@@ -1,0 +1,92 @@
+// The arbiter: stake RIDE in the pool, the disputes I was drawn for with their deadlines, rule.
+import { formatTime, parseAmount, parseSplit, type ArbiterDuty } from "../../../src/client";
+import { h, fill, field } from "../dom";
+import { t } from "../i18n";
+import type { AppContext } from "../context";
+import type { Page } from "./page";
+
+export function arbiterPage(ctx: AppContext): Page {
+  const { client } = ctx;
+  if (!client.hasCourt) {
+    return {
+      el: h("div", { class: "page" }, h("section", { class: "card" }, h("p", {}, t("noCourt")))),
+      refresh: async () => {},
+    };
+  }
+  const status = h("p", { class: "arbiter-status" });
+  const amount = h("input", { type: "text", inputmode: "decimal", name: "arbiterStake", autocomplete: "off" });
+  const stakeForm = h(
+    "form",
+    { class: "card", "aria-labelledby": "as-h" },
+    h("h2", { id: "as-h" }, t("arbiterStake")),
+    status,
+    field(t("stakeRide"), amount, client.rideUnit.symbol),
+    h("button", { type: "submit", class: "primary" }, t("stakeRide")),
+  );
+  stakeForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    let value: bigint;
+    try {
+      value = parseAmount(amount.value, client.rideUnit, "stake");
+    } catch (err) {
+      ctx.showError(err);
+      return;
+    }
+    void ctx.act(t("stakeRide"), () => client.stakeArbiter(value));
+  });
+  const dutiesList = h("div", { "aria-live": "polite" });
+  const dutiesCard = h(
+    "section",
+    { class: "card", "aria-labelledby": "du-h" },
+    h("h2", { id: "du-h" }, t("duties")),
+    dutiesList,
+  );
+  const el = h("div", { class: "page" }, stakeForm, dutiesCard);
+  let key: string | undefined;
+  async function refresh(): Promise<void> {
+    const [s, duties, now] = await Promise.all([client.arbiterStatus(), client.arbiterDuties(), client.now()]);
+    fill(status, t("arbiterStatus", { stake: client.formatRide(s.stake), free: client.formatRide(s.free) }));
+    const k = duties.map((d) => `${d.disputeId}:${d.round}:${d.seat}`).join(",");
+    if (k === key) return;
+    key = k;
+    if (duties.length === 0) return fill(dutiesList, h("p", { class: "muted" }, t("noDuties")));
+    fill(dutiesList, h("ul", { class: "duties" }, ...duties.map((d) => dutyItem(ctx, d, now))));
+  }
+  return { el, refresh };
+}
+
+function dutyItem(ctx: AppContext, d: ArbiterDuty, now: bigint): HTMLElement {
+  const { client } = ctx;
+  const id = d.disputeId.toString();
+  const share = h("input", {
+    type: "text",
+    inputmode: "decimal",
+    name: `split-${id}`,
+    value: "50",
+    autocomplete: "off",
+  });
+  return h(
+    "li",
+    { "data-dispute": id },
+    h("p", {}, t("dutyLine", { id, fare: client.formatFare(d.fare), deadline: formatTime(d.deadline, now) })),
+    h(
+      "form",
+      {
+        class: "row",
+        onsubmit: (ev: Event) => {
+          ev.preventDefault();
+          let bps: number;
+          try {
+            bps = parseSplit(share.value, "rider's share");
+          } catch (err) {
+            ctx.showError(err);
+            return;
+          }
+          void ctx.act(`${t("rule")} #${id}`, () => client.rule(d.disputeId, bps));
+        },
+      },
+      field(t("riderShare", { id }), share),
+      h("button", { type: "submit", class: "primary" }, t("rule")),
+    ),
+  );
+}

@@ -1,0 +1,29 @@
+// `npm run app`: serves app/dist (built by `npm run app:build`) with deployments/<network>.json
+// as /deployment.json. Against `npm run node` + `npx hardhat deploy --network localhost`.
+import fs from "node:fs";
+import path from "node:path";
+import { serveApp } from "../src/node/static-server";
+
+async function main(): Promise<void> {
+  const root = path.resolve(__dirname, "..");
+  const network = process.env.RIDECOOP_NETWORK ?? "localhost";
+  const port = Number(process.env.PORT ?? "5173");
+  const dist = path.join(root, "app", "dist");
+  const deployment = path.join(root, "deployments", `${network}.json`);
+  if (!fs.existsSync(path.join(dist, "index.html"))) {
+    throw new Error("app/dist is not built. Hint: run `npm run app:build` (npm run app does it first)");
+  }
+  if (!fs.existsSync(deployment)) {
+    console.warn(
+      `warning: ${path.relative(root, deployment)} does not exist yet: deploy with \`npx hardhat deploy --network ${network}\``,
+    );
+  }
+  const server = await serveApp(dist, deployment, port);
+  console.log(`RideCoop app: ${server.url}/#rider  (driver: ${server.url}/?account=2#driver)`);
+  console.log(`node: ${process.env.RIDECOOP_LOCALHOST_URL ?? "http://127.0.0.1:8545"} (add ?rpc=<url> to change it)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`serve-app: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,234 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import type { Page } from "playwright-core";
+import { loadFixture } from "../helpers/fixture";
+import { deployedWithParties } from "../tasks/helpers";
+import {
+  DESKTOP,
+  PHONE,
+  ROOT,
+  SHOTS,
+  openPage,
+  requireChromium,
+  seriousViolations,
+  shot,
+  startHarness,
+  type Harness,
+} from "./harness";
+
+/**
+ * The web app in a real Chromium: a rider and a driver, each in a browser context of their
+ * own at a phone's viewport, complete a ride through the UI against a local node. Assertions
+ * are what a person sees. No timing assertion; generous limits for a loaded machine.
+ */
+const LIMIT = 10 * 60_000;
+const SEEN = 45_000;
+
+async function appSuite() {
+  return deployedWithParties();
+}
+
+describe("web app: a ride in Chromium (rider and driver)", function () {
+  let h: Harness | undefined;
+
+  before(async function () {
+    this.timeout(LIMIT);
+    if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
+    requireChromium();
+    await loadFixture(appSuite);
+    h = await startHarness();
+  });
+
+  after(async function () {
+    await h?.close();
+  });
+
+  it("completes request → offer → accept → pickup → confirm → rate, with balances in tUSD", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const rider = await openPage(h, PHONE, 1, "rider");
+    const driver = await openPage(h, PHONE, 2, "driver");
+    const r = rider.page;
+    const d = driver.page;
+    const see = (p: Page, text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+
+    await expect_text(r, ".bal-fare", /^1,000\.00 tUSD$/);
+    await see(r, /Estimate: \d+\.\d{2} tUSD for [\d.]+ km/);
+    await r.getByLabel("Most I will pay").fill("12.50");
+    await checkA11y(r, "rider (form)");
+    await shot(r, "rider-phone-request");
+    await r.getByRole("button", { name: "Request a ride" }).click();
+    await expect_text(r, ".ride-state", "Looking for a driver");
+    await see(r, "Cancelling now is free: you get 12.50 tUSD back.");
+    await expect_text(r, ".bal-fare", /^987\.50 tUSD$/);
+
+    // The driver sees the request in the feed, newest first, and offers 11.
+    await see(d, /Ride #1: up to 12\.50 tUSD, pickup 0 cells away, to wydq8e/);
+    await checkA11y(d, "driver (feed)");
+    await shot(d, "driver-phone-feed");
+    await d.getByLabel("My fare for ride #1").fill("11");
+    await d.getByRole("button", { name: "Offer", exact: true }).click();
+    await see(d, "Done: Offer #1");
+
+    // The rider sees the offer and accepts it.
+    const accept = r.getByRole("button", { name: /^Accept 11\.00 tUSD from 0x3C44/ });
+    await accept.waitFor({ timeout: SEEN });
+    await shot(r, "rider-phone-offer");
+    await accept.click();
+    await expect_text(r, ".ride-state", "Driver on the way");
+    await see(r, /Cancelling now is free|Cancelling now costs/);
+
+    // The driver arrives and picks up.
+    await d.getByRole("button", { name: "I have arrived" }).click();
+    await see(r, "Your driver has arrived.");
+    await d.getByRole("button", { name: "Rider picked up" }).click();
+    await expect_text(r, ".ride-state", "On the ride");
+    await checkA11y(r, "rider (on the ride)");
+    await shot(r, "rider-phone-ride");
+
+    // Drop-off: the rider confirms with 5 stars.
+    await r.getByLabel("Rating").selectOption("5");
+    await r.getByRole("button", { name: "Confirm drop-off and rate" }).click();
+    await see(r, "Ride finished. Thank you!");
+    await expect_text(r, ".ride-state", "Finished");
+    // 12.50 escrowed, 11 paid: 1.50 comes back as withdrawable credit.
+    await expect_text(r, ".bal-credit", /^1\.50 tUSD$/);
+
+    // The driver's earnings: the fare less the fee, withdrawable; RIDE accrued.
+    await expect_text(d, ".earn-credit", /^10\.\d{2} tUSD$/);
+    await expect_text(d, ".earn-ride", /^[1-9][\d,]*\.\d{2} RIDE$/);
+    await checkA11y(d, "driver (earnings)");
+    await shot(d, "driver-phone-earnings");
+    await d.getByRole("button", { name: "Withdraw" }).click();
+    await see(d, "Done: Withdraw");
+    await expect_text(d, ".earn-credit", "0.00 tUSD");
+    await expect_text(d, ".bal-fare", /^910\.\d{2,6} tUSD$/);
+
+    // Desktop layout of both pages.
+    for (const [p, name] of [
+      [r, "rider"],
+      [d, "driver"],
+    ] as const) {
+      await p.setViewportSize(DESKTOP);
+      await shot(p, `${name}-desktop`);
+    }
+    expect([...rider.errors, ...driver.errors], "console errors").to.deep.equal([]);
+    await rider.context.close();
+    await driver.context.close();
+  });
+
+  it("shows a revert as the client's sentence and hint", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Account 3 has tUSD but is not registered: accepting is refused with a sentence.
+    const other = await openPage(h, PHONE, 3, "driver");
+    await other.page.getByRole("button", { name: "Register and stake" }).waitFor({ timeout: SEEN });
+    await other.page.getByLabel("Stake").fill("100000");
+    await other.page.getByRole("button", { name: "Register and stake" }).click();
+    const alert = other.page.getByRole("alert");
+    await alert.waitFor({ timeout: SEEN }).catch(async (err: unknown) => {
+      throw new Error(
+        `${String(err)}\npage: ${await other.page.locator("main").innerText()}\n${other.errors.join("\n")}`,
+      );
+    });
+    expect(await alert.textContent()).to.match(/^Error: \w+: .+\. Hint: .+\.$/);
+    // Korean: the labels switch; the client's sentence stays in English.
+    await other.page.getByLabel("Language / Language").selectOption("ko");
+    await other.page.getByRole("button", { name: "등록 및 예치" }).waitFor({ timeout: SEEN });
+    await checkA11y(other.page, "driver (Korean)");
+    await shot(other.page, "driver-phone-korean");
+    expect(
+      other.errors.filter((e) => !/status of 500|Failed to load resource/.test(e)),
+      "console errors",
+    ).to.deep.equal([]);
+    await other.context.close();
+  });
+
+  it("a voter changes the fee through a proposal: delegate, propose, vote, queue, execute", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const advance = async (seconds: number) => {
+      await hre.network.provider.send("evm_increaseTime", [seconds]);
+      await hre.network.provider.send("evm_mine", []);
+    };
+    // The driver of the first test claims the RIDE the ride earned, then votes with it.
+    const v = await openPage(h, PHONE, 2, "driver");
+    const p = v.page;
+    const see = (text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+    await p.getByRole("button", { name: "Claim RIDE" }).click();
+    await see("Done: Claim RIDE");
+    await p.getByRole("link", { name: "Vote" }).click();
+    await p.getByRole("button", { name: "Delegate to myself" }).click();
+    await see(/^Votes: [1-9][\d,]*\.\d{2} RIDE; delegated to me$/);
+    await expect_text(p, '[data-param="feeBps"] .param-value', /^\d+(\.\d+)?%$/);
+    await p.getByLabel("Parameter", { exact: true }).selectOption("feeBps");
+    await p.getByLabel("New value").fill("3%");
+    await p.getByLabel("Why").fill("Cheaper rides");
+    await p.getByRole("button", { name: "Propose", exact: true }).click();
+    await see("Done: Propose");
+    await expect_text(p, ".proposal-state", "Pending");
+    await advance(2);
+    await expect_text(p, ".proposal-state", "Voting");
+    await p.getByRole("button", { name: "Vote for: Cheaper rides" }).click();
+    await see(/^For [1-9][\d,]*\.\d{2} RIDE · Against 0\.00 RIDE · Abstain 0\.00 RIDE$/);
+    await checkA11y(p, "voter");
+    await shot(p, "voter-phone");
+    await advance(6 * 60);
+    await expect_text(p, ".proposal-state", "Passed");
+    await p.getByRole("button", { name: "Queue: Cheaper rides" }).click();
+    await expect_text(p, ".proposal-state", "Queued");
+    await advance(2 * 60);
+    await p.getByRole("button", { name: "Execute: Cheaper rides" }).click();
+    await expect_text(p, ".proposal-state", "Executed");
+    await expect_text(p, '[data-param="feeBps"] .param-value', "3%");
+    await p.setViewportSize(DESKTOP);
+    await shot(p, "voter-desktop");
+    expect(v.errors, "console errors").to.deep.equal([]);
+    await v.context.close();
+  });
+
+  it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const a = await openPage(h, PHONE, 2, "arbiter");
+    await a.page.getByText(/^Staked 0\.00 RIDE \(free 0\.00 RIDE\)$/).waitFor({ timeout: SEEN });
+    await a.page
+      .getByText("No disputes to rule on.")
+      .waitFor({ timeout: SEEN })
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\npage: ${await a.page.locator("main").innerText()}\n${a.errors.join("\n")}`);
+      });
+    await checkA11y(a.page, "arbiter");
+    await shot(a.page, "arbiter-phone");
+    expect(a.errors, "console errors").to.deep.equal([]);
+    await a.context.close();
+  });
+
+  after(function () {
+    // The docs show the phone screenshots.
+    const docs = path.join(ROOT, "docs", "app");
+    fs.mkdirSync(docs, { recursive: true });
+    for (const name of ["rider-phone-offer", "driver-phone-feed", "voter-phone"]) {
+      const from = path.join(SHOTS, `${name}.png`);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(docs, `${name}.png`));
+    }
+  });
+});
+
+async function expect_text(page: Page, selector: string, want: string | RegExp): Promise<void> {
+  const loc = page.locator(selector).first();
+  const deadline = Date.now() + SEEN;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = ((await loc.textContent({ timeout: SEEN }).catch(() => "")) ?? "").trim();
+    if (typeof want === "string" ? last === want : want.test(last)) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`${selector}: expected ${String(want)}, saw "${last}"`);
+}
+
+async function checkA11y(page: Page, what: string): Promise<void> {
+  expect(await seriousViolations(page), `axe on ${what}`).to.deep.equal([]);
+}
