@@ -878,8 +878,12 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     function _requireState(uint256 rideId, RideState expected) private view returns (Ride storage ride) {
         ride = _rides[rideId];
-        if (ride.rider == address(0)) revert RideUnknown(rideId);
-        if (ride.state != expected) revert RideWrongState(rideId, ride.state, expected);
+        RideState state = ride.state;
+        // A stored ride never returns to None (`_request` writes Requested): None is an unknown
+        // id, read from the slot every step reads anyway, not from the rider's (2,100 gas less
+        // for the steps that never need the rider: pickup, arrival, completion, finalization).
+        if (state == RideState.None) revert RideUnknown(rideId);
+        if (state != expected) revert RideWrongState(rideId, state, expected);
     }
 
     function _checkRider(uint256 rideId, address rider) private view {
