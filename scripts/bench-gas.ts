@@ -318,6 +318,45 @@ async function measureForwarded(b: Bench, out: Figures): Promise<void> {
   }
 }
 
+/**
+ * The happy path funded from a balance in the market (issue 16): the rider deposits once, then
+ * each request escrows from its credit (`requestRideFromCredit`, no token call). A fresh pair,
+ * first then repeat; the deposit is measured too (a first deposit fills the credit slot).
+ */
+async function measureFromCredit(b: Bench, out: Figures): Promise<void> {
+  const { market } = b.client;
+  const [rider, driver] = [b.others[7], b.others[8]];
+  for (const who of [rider, driver]) {
+    await b.tusd.connect(who).faucet(usd("1000"));
+    await b.tusd.connect(who).approve(await market.getAddress(), hre.ethers.MaxUint256);
+  }
+  await market.connect(driver).registerDriver(usd("100"));
+  const fare = usd("20");
+  for (const round of ["first", "repeat"] as const) {
+    out.set(`credit.deposit.${round}`, await gasOf(market.connect(rider).deposit(usd("100"))));
+    const id = (await market.totals()).nextRideId;
+    const req = await gasOf(
+      market.connect(rider).requestRideFromCredit({
+        pickupCell: cellToBytes6("wydm6v"),
+        dropoffCell: cellToBytes6("wydq8e"),
+        commitment: encodeBytes32String("bench"),
+        maxFare: fare,
+        expiresAt: (await time.latest()) + 900,
+        minRating: 0,
+        driver: ZeroAddress,
+      }),
+    );
+    const accept = await gasOf(market.connect(driver).acceptRide(id, fare));
+    const start = await gasOf(market.connect(driver).startRide(id));
+    const confirm = await gasOf(market.connect(rider).confirmRide(id, 5));
+    out.set(`credit.requestRideFromCredit.${round}`, req);
+    out.set(`credit.acceptRide.${round}`, accept);
+    out.set(`credit.startRide.${round}`, start);
+    out.set(`credit.confirmRide.${round}`, confirm);
+    out.set(`path.happy.credit.${round}`, sum(req, accept, start, confirm));
+  }
+}
+
 /** A RIDE transfer with the revenue-share hook against the same transfer of a plain ERC20Votes. */
 async function measureToken(b: Bench, out: Figures): Promise<void> {
   const [holder, receiver] = [b.drivers[0], b.riders[0]];
@@ -458,6 +497,7 @@ async function scenario(earlierRides: number): Promise<Figures> {
   await measureDisputes(b, figures);
   await measureWeeklyPrice(b, figures);
   await measureForwarded(b, figures);
+  await measureFromCredit(b, figures);
   return figures;
 }
 
@@ -585,6 +625,17 @@ async function main(): Promise<void> {
   console.log(
     `\nrepeat happy path (request, accept, pickup, confirm): ${happy} gas; budget ${HAPPY_PATH_BUDGET}, aim ${HAPPY_PATH_AIM}`,
   );
+  // Issue 16's budgets, reported (the gate above stays the 300,000 budget until they are met).
+  for (const [name, budget] of [
+    ["path.happy.repeat", 230_000n],
+    ["path.happy.credit.repeat", 210_000n],
+    ["path.happy.first", 285_000n],
+    ["path.silentRider.repeat", 245_000n],
+  ] as const) {
+    const gas = few.get(name)?.total ?? 0n;
+    const over = gas > budget ? `over by ${fmtGas(gas - budget)}` : "within";
+    console.log(`issue 16: ${pad(name, 28)} ${fmtGas(gas)} gas, budget ${fmtGas(budget)}: ${over}`);
+  }
   if (happy > HAPPY_PATH_BUDGET)
     failures.push(`the repeat happy path costs ${happy} gas, over the ${HAPPY_PATH_BUDGET} budget`);
 

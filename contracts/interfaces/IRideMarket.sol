@@ -154,6 +154,8 @@ interface IRideMarket is IRevenueSource {
     error FareBelowMinimum(uint256 rideId, uint256 fare, uint256 minFare);
     error RideHasOffers(uint256 rideId);
     error NothingToWithdraw(address account);
+    /// @dev A request funded from credit above the rider's credit in the market.
+    error CreditInsufficient(address account, uint256 needed, uint256 available);
     error NothingToClaim(address driver);
     error SplitTooLarge(uint256 rideId, uint256 riderAmount, uint256 fare);
     error ParameterUnknown(bytes32 name);
@@ -213,6 +215,10 @@ interface IRideMarket is IRevenueSource {
     event Rated(uint256 indexed rideId, address indexed rater, address indexed ratee, uint8 rating);
     event Credited(address indexed account, uint256 amount, uint256 balance);
     event Withdrawn(address indexed account, address indexed to, uint256 amount);
+    /// @notice `account` paid `amount` into its credit in the market (`deposit`); `balance` after.
+    event Deposited(address indexed account, uint256 amount, uint256 balance);
+    /// @notice `account` escrowed `amount` of its credit for `rideId` (`requestRideFromCredit`).
+    event CreditSpent(address indexed account, uint256 indexed rideId, uint256 amount, uint256 balance);
     event RewardsClaimed(address indexed driver, uint256 amount);
     event TreasuryWithdrawn(address indexed to, uint256 amount);
     /// @notice A new treasury period began: `allowance` may be spent in it.
@@ -262,6 +268,21 @@ interface IRideMarket is IRevenueSource {
         bytes32 r,
         bytes32 s
     ) external returns (uint256 rideId);
+
+    /// @notice {requestRide} escrowing `request.maxFare` from the caller's credit in the market
+    /// (deposits, refunds, earnings) instead of its wallet: no token call, like a transit card.
+    /// Requirements: as {requestRide}; credit >= maxFare (`CreditInsufficient`).
+    /// Emits {CreditSpent} and {RideRequested}.
+    function requestRideFromCredit(RideRequest calldata request) external returns (uint256 rideId);
+
+    /// @notice Pays `amount` of the fare token (approve first) into the caller's credit, which
+    /// {requestRideFromCredit} spends and {withdraw} returns. Requirements: amount > 0.
+    /// Emits {Deposited}.
+    function deposit(uint256 amount) external;
+
+    /// @notice {deposit} with an EIP-2612 permit for `amount`, in one transaction. A permit that
+    /// someone already submitted does not make it fail while the allowance stands.
+    function depositWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
 
     /// @notice The rider cancels. Requested: full refund. Accepted: free within the grace period,
     /// and once the driver arrived only until ARRIVAL_NOTICE after the arrival; otherwise the

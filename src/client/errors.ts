@@ -200,6 +200,11 @@ const EXPLANATIONS: Record<string, Explain> = {
       `make an offer with driver:offer --ride ${id} instead`,
     ),
   NothingToWithdraw: ([who]) => e(`${who} has nothing to withdraw`, "balance shows your credit"),
+  CreditInsufficient: ([who, needed, available], c) =>
+    e(
+      `${who} has ${c.fare(available)} of credit in the market, less than the ${c.fare(needed)} this request escrows`,
+      "deposit more first, or request with the fare pulled from your wallet",
+    ),
   // Same selector in RideMarket (rewards) and ArbiterPool (slash credits).
   NothingToClaim: ([who]) =>
     e(

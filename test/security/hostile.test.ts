@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { loadFixture } from "../helpers/fixture";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import type { BaseContract } from "ethers";
 import type {
   BlocklistToken,
@@ -26,6 +26,17 @@ import {
   startedRide,
   usd,
 } from "../fixtures/market";
+
+/** A well-formed request whose expiry passed (re-entry tests never get past the guard). */
+const STALE_REQUEST = {
+  pickupCell: "0x7779646d3676",
+  dropoffCell: "0x777964713865",
+  commitment: ZeroHash,
+  maxFare: 20_000_000n,
+  expiresAt: 1,
+  minRating: 0,
+  driver: ZeroAddress,
+};
 
 type Hostile = ReturnsFalseToken | FeeOnTransferToken | ReentrantToken | BlocklistToken;
 
@@ -133,6 +144,13 @@ describe("Security: hostile fare tokens and callers", function () {
         .withArgs(usd("100"), usd("99"));
     });
 
+    it("refuses a deposit with FeeOnTransferToken(sent, received)", async function () {
+      const { market, riders } = await loadFixture(feeOnTransfer);
+      await expect(market.connect(riders[0]).deposit(usd("100")))
+        .to.be.revertedWithCustomError(market, "FeeOnTransferToken")
+        .withArgs(usd("100"), usd("99"));
+    });
+
     it("refuses added stake with FeeOnTransferToken once the fee is switched on", async function () {
       const { fare, market, drivers } = await loadFixture(feeOnTransfer);
       await fare.setFeeBps(0);
@@ -155,6 +173,13 @@ describe("Security: hostile fare tokens and callers", function () {
       ["cancelRide", (m) => m.interface.encodeFunctionData("cancelRide", [1])],
       ["expireRequest", (m) => m.interface.encodeFunctionData("expireRequest", [1])],
       ["acceptRide", (m) => m.interface.encodeFunctionData("acceptRide", [1, usd("20")])],
+      ["deposit", (m) => m.interface.encodeFunctionData("deposit", [usd("10")])],
+      [
+        "depositWithPermit",
+        (m) => m.interface.encodeFunctionData("depositWithPermit", [usd("10"), 0, 0, ZeroHash, ZeroHash]),
+      ],
+      // Guarded before any check: a request whose expiry passed still meets the guard first.
+      ["requestRideFromCredit", (m) => m.interface.encodeFunctionData("requestRideFromCredit", [STALE_REQUEST])],
       ["acceptOffer", (m, w) => m.interface.encodeFunctionData("acceptOffer", [1, w.drivers[0].address, 1])],
       ["confirmRide", (m) => m.interface.encodeFunctionData("confirmRide", [1, 5])],
       ["finalizeRide", (m) => m.interface.encodeFunctionData("finalizeRide", [1])],
