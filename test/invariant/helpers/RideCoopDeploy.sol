@@ -109,7 +109,15 @@ library RideCoopDeploy {
             LATE_QUORUM_EXTENSION,
             forwarder
         );
-        s.market = new RideMarket(fareToken, s.token, timelock, marketParams(), marketAmounts(), rewardCaps(), forwarder);
+        s.market = new RideMarket(
+            fareToken,
+            s.token,
+            timelock,
+            marketParams(),
+            marketAmounts(),
+            rewardCaps(),
+            forwarder
+        );
         s.pool = new ArbiterPool(s.token, randomness, timelock, poolParams(), forwarder);
         s.court = new DisputeCourt(s.market, s.pool, timelock, courtParams(), forwarder);
 
