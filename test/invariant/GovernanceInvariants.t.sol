@@ -55,6 +55,7 @@ contract GovernanceInvariants {
         checkParameters();
         checkTreasury();
         checkProposals();
+        checkRevenue();
         if (h.violations() != 0) revert Violation(h.lastViolation(), h.violations());
     }
 
@@ -132,6 +133,29 @@ contract GovernanceInvariants {
             _eq("proposal deadline", s.governor.proposalDeadline(p.id), p.deadline);
             if (p.captured) _eq("quorum", s.governor.quorum(p.snapshot), p.quorum);
         }
+    }
+
+    /// @notice RevenueShare: what entered (rides' holders' shares, deposits) is the model's; RIDE
+    /// and the market hold all of it not yet claimed; claimable + claimed never exceeds what was
+    /// shared, and the rounding kept back is at most one unit per deposit and per holder.
+    function checkRevenue() internal view {
+        (uint256 deposited, uint256 claimed, uint256 waiting) = s.token.revenueTotals();
+        _eq("revenue deposited", deposited, h.gRevenue());
+        _eq("revenue claimed", claimed, h.gRevenueClaimed());
+        _eq(
+            "revenue held by RIDE and the market",
+            s.fareToken.balanceOf(address(s.token)) + s.market.unsentRevenue(),
+            deposited - claimed
+        );
+        uint256 claimable;
+        uint256 n = h.actorCount();
+        for (uint256 i = 0; i < n; i++) claimable += s.token.claimableRevenue(h.actors(i));
+        uint256 shareable = deposited - waiting;
+        if (claimable + claimed > shareable) {
+            revert Mismatch("claimable + claimed > shared", claimable + claimed, shareable);
+        }
+        uint256 dust = shareable - claimable - claimed;
+        if (dust > h.gRevenueDeposits() + n) revert Mismatch("revenue dust", dust, h.gRevenueDeposits() + n);
     }
 
     function _eq(string memory what, uint256 suite, uint256 model) internal pure {

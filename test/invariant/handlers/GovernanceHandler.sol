@@ -130,9 +130,18 @@ contract GovernanceHandler {
     mapping(bytes32 action => uint256) public calls;
     uint256 public actionsTaken;
 
+    // ---------------------------------------------------------------- revenue (model)
+    uint256 public gRevenue; // the rides' holders' shares plus direct deposits
+    uint256 public gRevenueDeposits; // how many times revenue entered the accumulator
+    uint256 public gRevenueClaimed;
+    mapping(address => uint256) public gClaimedBy;
+    /// @dev The highest claimable + claimed seen per actor: nothing but a deposit moves it.
+    mapping(address => uint256) public gRevenueFloor;
+
     modifier counted() {
         actionsTaken++;
         _;
+        _checkClaimables();
     }
 
     constructor(RideCoopDeploy.Suite memory suite_) {
@@ -158,6 +167,7 @@ contract GovernanceHandler {
             usd.faucet(1_000 * UNIT);
             VM.startPrank(a);
             usd.approve(address(market), type(uint256).max);
+            usd.approve(address(token), type(uint256).max);
             market.registerDriver(60 * UNIT);
             VM.stopPrank();
             gStakes += 60 * UNIT;
@@ -169,7 +179,9 @@ contract GovernanceHandler {
 
     /// @notice The actions forge calls.
     function actions() external pure returns (bytes4[] memory a) {
-        a = new bytes4[](13);
+        a = new bytes4[](15);
+        a[13] = this.depositRevenue.selector;
+        a[14] = this.claimRevenue.selector;
         a[0] = this.earn.selector;
         a[1] = this.attackerFarm.selector;
         a[2] = this.transfer.selector;
@@ -258,6 +270,42 @@ contract GovernanceHandler {
         _moveVotes(gDelegate[from], to, gBalance[from]);
         gDelegate[from] = to;
         calls["delegate"]++;
+    }
+
+    // ================================================================ revenue
+
+    function depositRevenue(uint256 actorSeed, uint256 amount) external counted {
+        address a = _actor(actorSeed);
+        amount = 1 + (amount % (10 * UNIT));
+        if (usd.balanceOf(a) < amount) return;
+        VM.prank(a);
+        token.depositRevenue(amount);
+        gRevenue += amount;
+        gRevenueDeposits++;
+        calls["depositRevenue"]++;
+    }
+
+    function claimRevenue(uint256 actorSeed) external counted {
+        address a = _actor(actorSeed);
+        VM.prank(a);
+        try token.claimRevenue(a) returns (uint256 amount) {
+            gRevenueClaimed += amount;
+            gClaimedBy[a] += amount;
+            calls["claimRevenue"]++;
+        } catch {
+            if (token.claimableRevenue(a) != 0) _violation("a holder could not claim its revenue");
+        }
+    }
+
+    /// @dev No holder's claimable revenue decreases but by its own claim: claimable + claimed
+    /// never goes down, whatever the others do (transfers, flash loans, releases, claims).
+    function _checkClaimables() internal {
+        for (uint256 i = 0; i < N_ACTORS; i++) {
+            address a = actors[i];
+            uint256 total = token.claimableRevenue(a) + gClaimedBy[a];
+            if (total < gRevenueFloor[a]) _violation("a holder's claimable revenue fell but by its own claim");
+            gRevenueFloor[a] = total;
+        }
     }
 
     // ================================================================ governance
@@ -410,7 +458,9 @@ contract GovernanceHandler {
         } else if (kind == 8) {
             ops = new Op[](2);
             ops[0] = _parameterOp(valueSeed);
-            ops[1] = _parameterOp(valueSeed >> 128);
+            // The same parameter twice: the second change is inside the first one's cooldown.
+            uint256 other = valueSeed >> 128;
+            ops[1] = _parameterOp(other - (other % 14) + (valueSeed % 14));
         } else {
             ops = new Op[](1);
             ops[0] = Op(Kind.Quorum, "", valueSeed % 61, address(0)); // bound [1, 50]
@@ -670,6 +720,10 @@ contract GovernanceHandler {
         uint256 holders = (fee * gParam["holdersShareBps"]) / 10_000;
         gTreasury += fee - holders;
         gCredits += fare - fee;
+        if (holders != 0) {
+            gRevenue += holders;
+            gRevenueDeposits++;
+        }
         if (market.rewardsOf(driver).accrued != 0) {
             VM.prank(driver);
             uint256 reward = market.claimRewards();
