@@ -39,11 +39,11 @@ function parseArgs(argv) {
     else if (a === "--help" || a === "-h") {
       console.log(
         [
-          "npm run fuzz [-- options]       the CI fuzz: seed 0x5eed, 200 runs of the market (500 calls) and the court (250)",
+          "npm run fuzz [-- options]       the CI fuzz: seed 0x5eed, 200 runs of the market (500 calls), court and governance (250), fee-on-transfer market (100)",
           "npm run fuzz:deep [-- options]  a random seed, 2,000 runs x 500 calls",
           "  --seed N    the fuzz seed (decimal or 0x hex); replays a run exactly",
           "  --runs R    runs, each from a fresh deployment (default 200; deep 2,000)",
-          "  --depth D   calls per market run (default 500; the court's 250 are set in CourtInvariants.t.sol)",
+          "  --depth D   calls per market run (default 500; the other suites set theirs inline in their .t.sol)",
         ].join("\n"),
       );
       process.exit(0);

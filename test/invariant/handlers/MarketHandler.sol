@@ -90,9 +90,15 @@ contract MarketHandler {
     /// @notice Actions taken so far in this run (the invariants sweep everything every 16th).
     uint256 public actionsTaken;
 
+    // What each actor claimed, and the highest claimable + claimed seen: only a deposit raises
+    // it, and nothing lowers it (a claim moves claimable into claimed).
+    mapping(address => uint256) public gClaimedBy;
+    mapping(address => uint256) public gRevenueFloor;
+
     modifier counted() {
         actionsTaken++;
         _;
+        _checkClaimables();
     }
 
     constructor(RideCoopDeploy.Suite memory suite_) {
@@ -599,6 +605,7 @@ contract MarketHandler {
         VM.prank(a);
         try _s.token.claimRevenue(a) returns (uint256 amount) {
             gRevenueClaimed += amount;
+            gClaimedBy[a] += amount;
             calls["claimRevenue"]++;
         } catch {}
     }
@@ -656,6 +663,18 @@ contract MarketHandler {
         uint256 timepoint = t - 1;
         if (pastVotes.length < 64) {
             pastVotes.push(PastVote(a, timepoint, _s.token.getPastVotes(a, timepoint)));
+        }
+    }
+
+    /// @dev No holder's claimable revenue decreases but by its own claim: claimable + claimed
+    /// never goes down, whatever anyone else did (transfers, deposits, releases, claims).
+    function _checkClaimables() internal {
+        uint256 n = actors.length;
+        for (uint256 i = 0; i < n; i++) {
+            address a = actors[i];
+            uint256 total = _s.token.claimableRevenue(a) + gClaimedBy[a];
+            if (total < gRevenueFloor[a]) _violation("a holder's claimable revenue fell but by its own claim");
+            gRevenueFloor[a] = total;
         }
     }
 
