@@ -78,8 +78,9 @@ export function driverPage(ctx: AppContext, balances: () => Balances | undefined
     regForm.hidden = b.registered;
     if (stakeInput.value === "") {
       const [, amounts] = await client.market.parameters();
-      // Only while still empty: the person may have typed a stake during the read.
-      if (stakeInput.value === "")
+      // Only while still empty and not being typed in: the person may have started a stake
+      // during the read (writing then would mix the default into their text, "50.00100000").
+      if (stakeInput.value === "" && document.activeElement !== stakeInput)
         stakeInput.value = client.formatFare(amounts.minStake).split(" ")[0].replace(/,/g, "");
     }
     fill(
