@@ -392,7 +392,11 @@ async function permitBody(provider: Provider, token: string, data: string): Prom
     string,
   ];
   const nonces = new Contract(token, ["function nonces(address) view returns (uint256)"], provider);
-  const nonce = (await nonces.getFunction("nonces").staticCall(owner)) as bigint;
+  // Only to tell a replay apart; a contract without nonces() is the relayer's to refuse.
+  const nonce = (await nonces
+    .getFunction("nonces")
+    .staticCall(owner)
+    .catch(() => undefined)) as bigint | undefined;
   const signature = Signature.from({ v: Number(v), r, s }).serialized;
   return toPermitWire(
     { token, owner: getAddress(owner), spender: getAddress(spender), value, deadline, nonce },

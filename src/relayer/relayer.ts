@@ -239,6 +239,21 @@ export class Relayer {
       const latest = await this.opts.provider.getBlock("latest");
       if (latest !== null && BigInt(latest.timestamp) > permit.deadline) throw this.permitExpired(permit.deadline);
       const tokenNonce = await ERC20Permit__factory.connect(permit.token, this.opts.provider).nonces(permit.owner);
+      // A second permit at a nonce this relayer is already sending could only revert on chain, at the cooperative's cost.
+      const pending = (await this.opts.store.open()).find(
+        (r) =>
+          r.kind === "permit" &&
+          r.signer === permit.owner &&
+          getAddress(r.body.permit.token) === permit.token &&
+          r.fwdNonce === tokenNonce,
+      );
+      if (pending !== undefined) {
+        throw refuse(
+          "Replayed",
+          `${permit.owner}'s permit at token nonce ${tokenNonce} is already accepted here as request ${pending.id}, not mined yet`,
+          `nothing to do: follow it with GET /requests/${pending.id}`,
+        );
+      }
       await this.checkQuota(permit.owner, PERMIT_GAS_BOUND);
       const gasEstimate = await this.simulatePermit(permit, nonce ?? tokenNonce, tokenNonce);
       await this.checkFunds(gasEstimate);

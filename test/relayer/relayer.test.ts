@@ -529,6 +529,24 @@ describe("Relayer: gasless requests over HTTP", function () {
       );
     });
 
+    it("refuses a second copy of a permit it is still sending", async function () {
+      const b = await permitBody(rider, deployment.fareToken.address, deployment.contracts.RideMarket.address, 2n);
+      const client = new RelayClient(http.url);
+      await rpcCall("evm_setAutomine", [false]);
+      try {
+        const first = await client.permit(b);
+        const err = await refusedPermit(b);
+        expect(err.code).to.equal("Replayed");
+        expect(err.sentence).to.equal(
+          `${rider.address}'s permit at token nonce ${b.permit.nonce} is already accepted here as request ${first.id}, not mined yet`,
+        );
+        await rpcCall("evm_mine");
+        expect((await client.settled(first.id, 100)).status).to.equal("mined");
+      } finally {
+        await rpcCall("evm_setAutomine", [true]);
+      }
+    });
+
     it("counts refusals per reason in its public status", async function () {
       const status = await new RelayClient(http.url).status();
       expect(status.refused).to.include.keys([
