@@ -1,7 +1,9 @@
 /**
  * Gasless through a relayer (issue 14): `RelayedSigner` wraps the user's signer so that every
  * transaction the client sends becomes a signed ERC-2771 forward request POSTed to a relayer
- * (`npm run relayer`, docs/RELAYER.md), which pays the gas. The role modules work unchanged.
+ * (`npm run relayer`, docs/RELAYER.md), which pays the gas; a `token.permit(...)` call becomes a
+ * signed EIP-2612 permit POSTed to its `/permit`. The role modules work unchanged (where they
+ * would approve, `RideCoopClient.allow` signs a permit when the signer is a `RelayedSigner`).
  *
  * Browser-safe: ethers and `fetch` only, no Node or Hardhat modules.
  */
