@@ -6,14 +6,15 @@ import type { TxResult, ArbiterDuty, ArbiterStatus } from "./types";
 import type { RideCoopClient } from "./client";
 
 export const arbiterOps = {
-  /** Stakes `amount` RIDE in the arbiter pool (approving the pool when the allowance is short). */
+  /**
+   * Stakes `amount` RIDE in the arbiter pool (approving the pool when the allowance is short;
+   * through a relayer, a permit the relayer submits).
+   */
   async stakeArbiter(this: RideCoopClient, amount: bigint): Promise<TxResult[]> {
     const pool = this.pool;
-    const spender = await pool.getAddress();
     const txs: TxResult[] = [];
-    if ((await this.token.allowance(await this.address(), spender)) < amount) {
-      txs.push(await this.send("approve pool", () => this.token.approve(spender, amount)));
-    }
+    const allowed = await this.allow("ride", await pool.getAddress(), amount, "pool");
+    if (allowed !== undefined) txs.push(allowed);
     txs.push(await this.send("stake", () => pool.stake(amount)));
     return txs;
   },

@@ -24,6 +24,7 @@ import {
 import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog } from "../../typechain-types/common";
 import { DeploymentError, type Deployment } from "./deployment";
 import { signPermit } from "./signatures";
+import { RelayedSigner } from "./relay";
 import { explainError, type ErrorContext } from "./errors";
 import { formatAmount, formatTime, parseAmount, type TokenUnit } from "./format";
 import type { EvidenceKey } from "./sealed";
@@ -260,6 +261,28 @@ export class RideCoopClient {
   async approveMarket(amount: bigint): Promise<TxResult> {
     const spender = await this.market.getAddress();
     return this.send("approve", () => this.fare.approve(spender, amount));
+  }
+
+  /**
+   * Makes sure `spender` may pull `amount` of `token` (the fare token or RIDE) from this account:
+   * nothing when the allowance suffices; through a relayer (a `RelayedSigner`), an EIP-2612 permit
+   * the relayer submits (`POST /permit`: the fare token does not trust the forwarder, and a 0-ETH
+   * account cannot send `approve`); directly, `approve` as always.
+   * @internal
+   */
+  async allow(token: "fare" | "ride", spender: string, amount: bigint, what: string): Promise<TxResult | undefined> {
+    const contract = token === "fare" ? this.fare : this.token;
+    const owner = await this.address();
+    if ((await contract.allowance(owner, spender)) >= amount) return undefined;
+    if (!(this.signer instanceof RelayedSigner)) {
+      return this.send(what === "" ? "approve" : `approve ${what}`, () => contract.approve(spender, amount));
+    }
+    // An hour from the chain's clock: the relayer sends it at once.
+    const deadline = (await this.now()) + 3600n;
+    const { v, r, s } = await signPermit(contract, this.signer, spender, amount, deadline);
+    return this.send(what === "" ? "permit" : `permit ${what}`, () =>
+      contract.permit(owner, spender, amount, deadline, v, r, s),
+    );
   }
 
   /** An EIP-2612 permit for the market to pull `value`; the domain is read from the token. */

@@ -7,19 +7,22 @@ import type { TxResult, OpenRequest } from "./types";
 import type { RideCoopClient } from "./client";
 
 export const driverOps = {
-  /** Registers with `stake` (approving the market first if needed). */
+  /**
+   * Registers with `stake`, approving the market first if needed (through a relayer: a permit the
+   * relayer submits).
+   */
   async registerDriver(this: RideCoopClient, stake: bigint): Promise<TxResult[]> {
     const txs: TxResult[] = [];
-    const allowance = await this.fare.allowance(await this.address(), await this.market.getAddress());
-    if (allowance < stake) txs.push(await this.approveMarket(stake));
+    const allowed = await this.allow("fare", await this.market.getAddress(), stake, "");
+    if (allowed !== undefined) txs.push(allowed);
     txs.push(await this.send("register driver", () => this.market.registerDriver(stake)));
     return txs;
   },
 
   async addStake(this: RideCoopClient, amount: bigint): Promise<TxResult[]> {
     const txs: TxResult[] = [];
-    const allowance = await this.fare.allowance(await this.address(), await this.market.getAddress());
-    if (allowance < amount) txs.push(await this.approveMarket(amount));
+    const allowed = await this.allow("fare", await this.market.getAddress(), amount, "");
+    if (allowed !== undefined) txs.push(allowed);
     txs.push(await this.send("add stake", () => this.market.addStake(amount)));
     return txs;
   },

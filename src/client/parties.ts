@@ -28,7 +28,7 @@ export const disputePartyOps = {
 
   /**
    * Opens a dispute on `rideId`, paying the dispute fee (approving the court when the allowance
-   * is short), then posts each piece of evidence. A dispute's id is its ride's id.
+   * is short; through a relayer, a permit the relayer submits), then posts each piece of evidence. A dispute's id is its ride's id.
    */
   async openDispute(
     this: RideCoopClient,
@@ -36,13 +36,10 @@ export const disputePartyOps = {
     evidence: EvidenceInput[] = [],
   ): Promise<{ disputeId: bigint; fee: bigint; txs: TxResult[] }> {
     const court = this.court;
-    const [fee, allowance] = await Promise.all([
-      court.parameters().then((p) => p.disputeFee),
-      this.fare.allowance(await this.address(), await court.getAddress()),
-    ]);
+    const fee = (await court.parameters()).disputeFee;
     const txs: TxResult[] = [];
-    if (allowance < fee)
-      txs.push(await this.send("approve court", async () => this.fare.approve(await court.getAddress(), fee)));
+    const allowed = await this.allow("fare", await court.getAddress(), fee, "court");
+    if (allowed !== undefined) txs.push(allowed);
     txs.push(await this.send("open dispute", () => court.openDispute(rideId)));
     for (const item of evidence) txs.push(await this.submitEvidence(rideId, item));
     return { disputeId: rideId, fee, txs };
@@ -83,9 +80,8 @@ export const disputePartyOps = {
     const d = await this.read(() => court.getDispute(disputeId));
     const fee = await this.read(() => court.appealFee(disputeId, Number(d.round) + 1));
     const txs: TxResult[] = [];
-    const allowance = await this.fare.allowance(await this.address(), await court.getAddress());
-    if (allowance < fee)
-      txs.push(await this.send("approve court", async () => this.fare.approve(await court.getAddress(), fee)));
+    const allowed = await this.allow("fare", await court.getAddress(), fee, "court");
+    if (allowed !== undefined) txs.push(allowed);
     txs.push(await this.send("appeal", () => court.appeal(disputeId, fee)));
     return { fee, txs };
   },

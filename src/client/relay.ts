@@ -1,13 +1,18 @@
 /**
  * Gasless through a relayer (issue 14): `RelayedSigner` wraps the user's signer so that every
  * transaction the client sends becomes a signed ERC-2771 forward request POSTed to a relayer
- * (`npm run relayer`, docs/RELAYER.md), which pays the gas. The role modules work unchanged.
+ * (`npm run relayer`, docs/RELAYER.md), which pays the gas; a `token.permit(...)` call becomes a
+ * signed EIP-2612 permit POSTed to its `/permit`. The role modules work unchanged (where they
+ * would approve, `RideCoopClient.allow` signs a permit when the signer is a `RelayedSigner`).
  *
  * Browser-safe: ethers and `fetch` only, no Node or Hardhat modules.
  */
 import {
   AbstractSigner,
+  Contract,
   getAddress,
+  Interface,
+  Signature,
   resolveAddress,
   type Provider,
   type Signer,
@@ -37,6 +42,32 @@ export interface RelayBody {
   signature: string;
 }
 
+/**
+ * An EIP-2612 permit as JSON (`POST /permit`): `owner` lets `spender` move `value` of `token`
+ * until `deadline`. The relayer submits `token.permit(...)` from its hot key.
+ */
+export interface WirePermit {
+  token: string;
+  owner: string;
+  spender: string;
+  value: string;
+  /** The token nonce it was signed for (the token reads its own; the relayer uses this to tell a replay). */
+  nonce?: string;
+  deadline: string;
+}
+
+/** `POST /permit`'s body. */
+export interface PermitBody {
+  permit: WirePermit;
+  signature: string;
+}
+
+/** The selector of EIP-2612's `permit(owner, spender, value, deadline, v, r, s)`. */
+export const PERMIT_SELECTOR = "0xd505accf";
+const PERMIT_IFACE = new Interface([
+  "function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)",
+]);
+
 /** Why a relayer refuses a request (the machine code in its answers). */
 export const RELAY_CODES = [
   "Malformed",
@@ -46,6 +77,8 @@ export const RELAY_CODES = [
   "Replayed",
   "TargetNotAllowed",
   "SelectorNotAllowed",
+  "TokenNotAllowed",
+  "SpenderNotAllowed",
   "RequestQuota",
   "GasQuota",
   "Reverted",
@@ -61,6 +94,8 @@ export type RelayCode = (typeof RELAY_CODES)[number];
 export const NOT_USERS_FAULT: ReadonlySet<RelayCode> = new Set<RelayCode>([
   "TargetNotAllowed",
   "SelectorNotAllowed",
+  "TokenNotAllowed",
+  "SpenderNotAllowed",
   "RequestQuota",
   "GasQuota",
   "Unfunded",
@@ -80,9 +115,14 @@ export interface RelayProblem {
 /** `GET /requests/:id`. */
 export interface RelayStatus {
   id: number;
+  /** A forward request (`POST /relay`) or a permit (`POST /permit`). */
+  kind: "forward" | "permit";
   status: "accepted" | "submitted" | "mined" | "failed" | "superseded";
+  /** The signer: the request's `from`, the permit's owner. */
   from: string;
+  /** The request's target, the permit's token. */
   to: string;
+  /** The forwarder nonce of a request, the token nonce of a permit. */
   nonce: string;
   /** The mined transaction once mined, else the latest sent. */
   txHash: string | null;
@@ -118,6 +158,24 @@ export function toWire(request: ForwardRequestData, nonce?: bigint): RelayBody {
       data: request.data,
     },
     signature: request.signature,
+  };
+}
+
+/** A permit in its JSON form (`signature`: the owner's 65-byte EIP-712 signature). */
+export function toPermitWire(
+  permit: { token: string; owner: string; spender: string; value: bigint; deadline: bigint; nonce?: bigint },
+  signature: string,
+): PermitBody {
+  return {
+    permit: {
+      token: permit.token,
+      owner: permit.owner,
+      spender: permit.spender,
+      value: permit.value.toString(),
+      ...(permit.nonce === undefined ? {} : { nonce: permit.nonce.toString() }),
+      deadline: permit.deadline.toString(),
+    },
+    signature,
   };
 }
 
@@ -195,6 +253,10 @@ export class RelayClient {
     return this.call("/relay", { method: "POST", body: JSON.stringify(body) });
   }
 
+  permit(body: PermitBody): Promise<{ id: number; txHash: string | null }> {
+    return this.call("/permit", { method: "POST", body: JSON.stringify(body) });
+  }
+
   request(id: number): Promise<RelayStatus> {
     return this.call(`/requests/${id}`);
   }
@@ -224,8 +286,9 @@ export class RelayClient {
 /**
  * A signer whose transactions go through a relayer: `sendTransaction` signs a forward request
  * for the same `to` and `data`, POSTs it, waits until the relayer's transaction is mined and
- * returns the provider's response for it. Signing (permits, ballots, typed data) is the wrapped
- * signer's. A refusal that is not the user's fault falls back to sending directly when the user
+ * returns the provider's response for it. A call of EIP-2612 `permit(...)` on a token (the fare
+ * token does not trust the forwarder) goes to the relayer's `POST /permit` instead, which submits
+ * it from its hot key. Signing (permits, ballots, typed data) is the wrapped signer's. A refusal that is not the user's fault falls back to sending directly when the user
  * holds ETH; any other becomes a {@link RelayError} with a sentence and a hint.
  */
 export class RelayedSigner extends AbstractSigner {
@@ -274,11 +337,15 @@ export class RelayedSigner extends AbstractSigner {
     const to = getAddress(await resolveAddress(tx.to, provider));
     const data = tx.data ?? "0x";
     const from = getAddress(await this.getAddress());
-    const nonce = await this.forwarder.nonces(from);
     let accepted: { id: number; txHash: string | null };
     try {
-      const request = await signForwardRequest(this.forwarder, this.inner, to, data, { nonce });
-      accepted = await this.relay.relay(toWire(request, nonce));
+      if (data.slice(0, 10).toLowerCase() === PERMIT_SELECTOR) {
+        accepted = await this.relay.permit(await permitBody(provider, to, data));
+      } else {
+        const nonce = await this.forwarder.nonces(from);
+        const request = await signForwardRequest(this.forwarder, this.inner, to, data, { nonce });
+        accepted = await this.relay.relay(toWire(request, nonce));
+      }
     } catch (err) {
       if (err instanceof RelayError && NOT_USERS_FAULT.has(err.code)) return this.direct(tx, err);
       throw err;
@@ -310,4 +377,31 @@ export class RelayedSigner extends AbstractSigner {
       hint: "fund the account with a little ETH for this step, or have another account do it",
     });
   }
+}
+
+/**
+ * The body of `POST /permit` from the calldata of `token.permit(owner, spender, value, deadline,
+ * v, r, s)` (the signature is already in it); the nonce it was signed at is the token's current one.
+ */
+async function permitBody(provider: Provider, token: string, data: string): Promise<PermitBody> {
+  const [owner, spender, value, deadline, v, r, s] = PERMIT_IFACE.decodeFunctionData("permit", data) as unknown as [
+    string,
+    string,
+    bigint,
+    bigint,
+    bigint,
+    string,
+    string,
+  ];
+  const nonces = new Contract(token, ["function nonces(address) view returns (uint256)"], provider);
+  // Only to tell a replay apart; a contract without nonces() is the relayer's to refuse.
+  const nonce = (await nonces
+    .getFunction("nonces")
+    .staticCall(owner)
+    .catch(() => undefined)) as bigint | undefined;
+  const signature = Signature.from({ v: Number(v), r, s }).serialized;
+  return toPermitWire(
+    { token, owner: getAddress(owner), spender: getAddress(spender), value, deadline, nonce },
+    signature,
+  );
 }

@@ -97,3 +97,44 @@ export function allowlist(deployment: Deployment): Map<string, Target> {
   }
   return out;
 }
+
+/** A token whose EIP-2612 permits the relayer submits, and the suite's contracts that pull it. */
+export interface PermitTarget {
+  /** "the fare token" or "RIDE", for sentences. */
+  name: string;
+  symbol: string;
+  /** spender address (checksummed) -> contract name */
+  spenders: Map<string, SuiteContract>;
+}
+
+/**
+ * The permits the relayer submits, by token: the fare token to RideMarket (stake, escrow,
+ * deposit) and DisputeCourt (dispute and appeal fees); RIDE to ArbiterPool (the arbiter's stake),
+ * the only suite contract that pulls RIDE. Any other token or spender is refused: the relayer
+ * pays only for allowances the suite's own actions use.
+ */
+export function permitPolicy(deployment: Deployment): Map<string, PermitTarget> {
+  const c = deployment.contracts;
+  const spenders = (names: SuiteContract[]) => {
+    const out = new Map<string, SuiteContract>();
+    for (const name of names) {
+      const record = c[name];
+      if (record !== undefined) out.set(getAddress(record.address), name);
+    }
+    return out;
+  };
+  return new Map<string, PermitTarget>([
+    [
+      getAddress(deployment.fareToken.address),
+      {
+        name: "the fare token",
+        symbol: deployment.fareToken.symbol,
+        spenders: spenders(["RideMarket", "DisputeCourt"]),
+      },
+    ],
+    [
+      getAddress(c.CoopToken.address),
+      { name: "RIDE", symbol: deployment.rideToken.symbol, spenders: spenders(["ArbiterPool"]) },
+    ],
+  ]);
+}

@@ -6,6 +6,7 @@ import {
   isAddress,
   isHexString,
   keccak256,
+  Signature,
   verifyTypedData,
   type JsonRpcProvider,
   type Wallet,
@@ -16,10 +17,11 @@ import type { Deployment } from "../client/deployment";
 import { decodeRevert, revertData, type ErrorContext } from "../client/errors";
 import { formatAmount } from "../client/format";
 import { FORWARD_REQUEST_TYPES, simulateForwarded, type ForwardRequestData } from "../client/forwarder";
-import type { RelayBody, RelayCode, RelayProblem, RelayStatus } from "../client/relay";
+import type { PermitBody, RelayBody, RelayCode, RelayProblem, RelayStatus } from "../client/relay";
+import { ERC20Permit__factory } from "../client/contracts";
 import { RideCoopForwarder__factory } from "../../typechain-types/factories/contracts/gasless/RideCoopForwarder__factory";
 import type { RideCoopForwarder } from "../../typechain-types/contracts/gasless/RideCoopForwarder";
-import { allowlist, type Target } from "./policy";
+import { allowlist, permitPolicy, type PermitTarget, type Target } from "./policy";
 import type { RelayStore, StoredRequest } from "./store";
 
 export interface Quota {
@@ -63,12 +65,36 @@ const HOUR = 3_600_000;
 /** The forwarder's own gas around the target's (signature, nonce, event, calldata): about 50,000 with the 21,000 base. */
 const FORWARDER_OVERHEAD = 50_000n;
 const DAY = 24 * HOUR;
+/** A permit's gas counted against the quota before its estimate is known (it uses about 50,000-80,000). */
+const PERMIT_GAS_BOUND = 100_000n;
+/** EIP-2612's typed data. */
+const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const PERMIT_IFACE = ERC20Permit__factory.createInterface();
+
+/** A permit as the token's `permit` takes it. */
+export interface PermitData {
+  token: string;
+  owner: string;
+  spender: string;
+  value: bigint;
+  deadline: bigint;
+  signature: string;
+}
 
 export class Relayer {
   readonly forwarder: RideCoopForwarder;
   readonly forwarderAddress: string;
   readonly address: string;
   private readonly targets: Map<string, Target>;
+  private readonly permitTokens: Map<string, PermitTarget>;
   private nextNonce = -1n;
   /** Submissions and replacements one at a time: they share the hot key's nonces. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -88,6 +114,7 @@ export class Relayer {
     this.forwarder = RideCoopForwarder__factory.connect(this.forwarderAddress, opts.provider);
     this.address = opts.wallet.address;
     this.targets = allowlist(opts.deployment);
+    this.permitTokens = permitPolicy(opts.deployment);
     this.log = opts.log ?? (() => undefined);
   }
 
@@ -159,6 +186,7 @@ export class Relayer {
       const gasEstimate = await this.simulate(request);
       await this.checkFunds(gasEstimate);
       const id = await this.opts.store.accept({
+        kind: "forward",
         signer: request.from,
         target: target.contract,
         action: target.selectors.get(request.data.slice(0, 10)) ?? "?",
@@ -176,6 +204,193 @@ export class Relayer {
     } catch (err) {
       if (err instanceof Refusal) await this.opts.store.refuse(signer, err.problem.code);
       throw err;
+    }
+  }
+
+  /**
+   * `POST /permit`: an EIP-2612 permit of the fare token or RIDE for a suite contract that pulls
+   * it. Checked (token, spender, deadline, quota, a simulation from the hot key, funds), stored as
+   * accepted, then `token.permit(...)` is sent from the hot key like a forward request.
+   */
+  async permit(body: unknown): Promise<{ id: number; txHash: string | null }> {
+    let signer: string | undefined;
+    try {
+      const { permit, nonce } = this.parsePermit(body);
+      signer = permit.owner;
+      const token = this.permitTokens.get(permit.token);
+      if (token === undefined) {
+        throw refuse(
+          "TokenNotAllowed",
+          `${permit.token} is neither the fare token nor RIDE, so this relayer submits no permit for it`,
+          "permits are relayed only for the deployment's fare token and RIDE; approve other tokens directly",
+          403,
+        );
+      }
+      const spender = token.spenders.get(permit.spender);
+      if (spender === undefined) {
+        const names = [...token.spenders.values()].join(" or ");
+        throw refuse(
+          "SpenderNotAllowed",
+          `${permit.spender} is not a suite contract that pulls ${token.name}, so this relayer submits no permit for it`,
+          `a relayed permit of ${token.name} may only name ${names} as the spender; never sign a permit for an address you do not know`,
+          403,
+        );
+      }
+      const latest = await this.opts.provider.getBlock("latest");
+      if (latest !== null && BigInt(latest.timestamp) > permit.deadline) throw this.permitExpired(permit.deadline);
+      const tokenNonce = await ERC20Permit__factory.connect(permit.token, this.opts.provider).nonces(permit.owner);
+      // A second permit at a nonce this relayer is already sending could only revert on chain, at the cooperative's cost.
+      const pending = (await this.opts.store.open()).find(
+        (r) =>
+          r.kind === "permit" &&
+          r.signer === permit.owner &&
+          getAddress(r.body.permit.token) === permit.token &&
+          r.fwdNonce === tokenNonce,
+      );
+      if (pending !== undefined) {
+        throw refuse(
+          "Replayed",
+          `${permit.owner}'s permit at token nonce ${tokenNonce} is already accepted here as request ${pending.id}, not mined yet`,
+          `nothing to do: follow it with GET /requests/${pending.id}`,
+        );
+      }
+      await this.checkQuota(permit.owner, PERMIT_GAS_BOUND);
+      const gasEstimate = await this.simulatePermit(permit, nonce ?? tokenNonce, tokenNonce);
+      await this.checkFunds(gasEstimate);
+      const action = `permit(${spender})`;
+      const id = await this.opts.store.accept({
+        kind: "permit",
+        signer: permit.owner,
+        target: token.symbol,
+        action,
+        fwdNonce: tokenNonce,
+        body: body as PermitBody,
+        gasEstimate,
+      });
+      this.log(`accepted #${id}: ${token.symbol}.${action} for ${permit.owner}`);
+      const stored = await this.opts.store.get(id);
+      if (stored === undefined) throw new Error(`request ${id} vanished from the store`);
+      const txHash = await this.serial(() => this.submit(stored));
+      return { id, txHash };
+    } catch (err) {
+      if (err instanceof Refusal) await this.opts.store.refuse(signer, err.problem.code);
+      throw err;
+    }
+  }
+
+  /** Well-formed permit: addresses, decimal amounts, a 65-byte signature. */
+  parsePermit(body: unknown): { permit: PermitData; nonce?: bigint } {
+    const b = body as Partial<PermitBody> | null;
+    const p = b?.permit;
+    const malformed = (what: string) =>
+      refuse(
+        "Malformed",
+        `the body is not a signed permit: ${what}`,
+        "send {permit: {token, owner, spender, value, nonce, deadline}, signature} as src/client/relay.ts shapes it",
+      );
+    if (typeof b !== "object" || b === null || typeof p !== "object" || p === null) throw malformed("no permit object");
+    const dec = (v: unknown, name: string): bigint => {
+      if (typeof v !== "string" || !/^\d{1,78}$/.test(v)) throw malformed(`${name} is not a decimal string`);
+      const n = BigInt(v);
+      if (n >= 1n << 256n) throw malformed(`${name} does not fit in 256 bits`);
+      return n;
+    };
+    for (const field of ["token", "owner", "spender"] as const) {
+      const v = p[field];
+      if (typeof v !== "string" || !isAddress(v)) throw malformed(`${field} is not an address`);
+    }
+    if (typeof b.signature !== "string" || !isHexString(b.signature, 65)) {
+      throw malformed("signature is not 65 bytes of hex");
+    }
+    return {
+      permit: {
+        token: getAddress(p.token as string),
+        owner: getAddress(p.owner as string),
+        spender: getAddress(p.spender as string),
+        value: dec(p.value, "value"),
+        deadline: dec(p.deadline, "deadline"),
+        signature: b.signature,
+      },
+      nonce: p.nonce === undefined ? undefined : dec(p.nonce, "nonce"),
+    };
+  }
+
+  private permitExpired(deadline: bigint): Refusal {
+    return refuse(
+      "Expired",
+      `the signed permit expired at ${new Date(Number(deadline) * 1000).toISOString()}`,
+      "sign it again with a later deadline",
+    );
+  }
+
+  /** `token.permit(...)` as the hot key sends it. */
+  private permitCall(permit: PermitData): { to: string; data: string } {
+    const { v, r, s } = Signature.from(permit.signature);
+    const data = PERMIT_IFACE.encodeFunctionData("permit", [
+      permit.owner,
+      permit.spender,
+      permit.value,
+      permit.deadline,
+      v,
+      r,
+      s,
+    ]);
+    return { to: permit.token, data };
+  }
+
+  /**
+   * `token.permit(...)` estimated from the hot key. A bad signature is a replay when it is the
+   * owner's at a nonce the token has passed, otherwise a signature that is not the owner's.
+   */
+  async simulatePermit(permit: PermitData, claimed: bigint, current: bigint): Promise<bigint> {
+    const call = this.permitCall(permit);
+    try {
+      return await this.opts.provider.estimateGas({ from: this.address, ...call });
+    } catch (err) {
+      const found = revertData(err);
+      const decoded = found === undefined ? undefined : decodeRevert(found, this.errorContext());
+      if (decoded?.errorName === "ERC2612ExpiredSignature") throw this.permitExpired(permit.deadline);
+      if (decoded?.errorName === "ERC2612InvalidSigner") {
+        const token = ERC20Permit__factory.connect(permit.token, this.opts.provider);
+        const d = await token.eip712Domain();
+        const domain = { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: d.verifyingContract };
+        const recovers = (n: bigint): boolean => {
+          try {
+            const message = {
+              owner: permit.owner,
+              spender: permit.spender,
+              value: permit.value,
+              nonce: n,
+              deadline: permit.deadline,
+            };
+            return getAddress(verifyTypedData(domain, PERMIT_TYPES, message, permit.signature)) === permit.owner;
+          } catch {
+            return false;
+          }
+        };
+        const guess = claimed < current ? claimed : current > 0n ? current - 1n : undefined;
+        if (guess !== undefined && recovers(guess)) {
+          throw refuse(
+            "Replayed",
+            `${permit.owner}'s token nonce ${guess} is used: this permit already ran (or another one took its nonce)`,
+            "nothing to do when the allowance is there; otherwise sign a new permit",
+          );
+        }
+        throw refuse(
+          "BadSignature",
+          `the signature is not ${permit.owner}'s over this permit at its token nonce ${current}`,
+          "sign the permit again with the owner's account",
+          400,
+          { errorName: decoded.errorName, data: found },
+        );
+      }
+      throw refuse(
+        "Reverted",
+        decoded?.sentence ?? "the permit reverts without a reason",
+        decoded?.hint ?? "check the permit's owner, spender, value and deadline, and sign it again",
+        400,
+        { errorName: decoded?.errorName, data: found },
+      );
     }
   }
 
@@ -387,13 +602,28 @@ export class Relayer {
     return this.send(r, this.nextNonce, maxFee, maxPriority, true);
   }
 
-  private async send(r: StoredRequest, nonce: bigint, maxFee: bigint, maxPriority: bigint, fresh: boolean) {
+  /** The hot key's transaction for a stored request: `forwarder.execute` or `token.permit`. */
+  private call(r: StoredRequest): { to: string; data: string } {
+    if (r.kind === "permit") return this.permitCall(this.parsePermit(r.body).permit);
     const { request } = this.parse(r.body);
-    const data = this.forwarder.interface.encodeFunctionData("execute", [request]);
+    return { to: this.forwarderAddress, data: this.forwarder.interface.encodeFunctionData("execute", [request]) };
+  }
+
+  /** The signer's nonce (forwarder or token) passed the one the request was accepted at: it cannot run again. */
+  private async executed(r: StoredRequest): Promise<boolean> {
+    if (r.kind === "permit") {
+      const token = ERC20Permit__factory.connect(r.body.permit.token, this.opts.provider);
+      return (await token.nonces(r.signer)) > r.fwdNonce;
+    }
+    return (await this.forwarder.nonces(r.signer)) > r.fwdNonce;
+  }
+
+  private async send(r: StoredRequest, nonce: bigint, maxFee: bigint, maxPriority: bigint, fresh: boolean) {
+    const { to, data } = this.call(r);
     const raw = await this.opts.wallet.signTransaction({
       type: 2,
       chainId: BigInt(this.opts.deployment.chainId),
-      to: this.forwarderAddress,
+      to,
       data,
       value: 0n,
       nonce: Number(nonce),
@@ -428,7 +658,7 @@ export class Relayer {
       const receipt = await this.opts.provider.getTransactionReceipt(hash);
       if (receipt !== null) return this.settle(r, receipt);
     }
-    const executed = (await this.forwarder.nonces(r.signer)) > r.fwdNonce;
+    const executed = await this.executed(r);
     if (r.rawTx === null || r.txNonce === null) {
       if (executed) {
         await this.opts.store.setStatus(r.id, "superseded");
@@ -479,13 +709,19 @@ export class Relayer {
       this.log(`#${r.id}: mined in block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);
       return;
     }
-    const executed = (await this.forwarder.nonces(r.signer)) > r.fwdNonce;
+    const executed = await this.executed(r);
     const error: RelayProblem = executed
-      ? {
-          code: "Replayed",
-          sentence: `another submitter ran ${r.signer}'s request (forwarder nonce ${r.fwdNonce}) first`,
-          hint: "nothing to do: it ran once",
-        }
+      ? r.kind === "permit"
+        ? {
+            code: "Replayed",
+            sentence: `${r.signer}'s token nonce ${r.fwdNonce} was used first (this permit sent by another submitter, or another permit)`,
+            hint: "nothing to do when the allowance is there; otherwise sign a new permit",
+          }
+        : {
+            code: "Replayed",
+            sentence: `another submitter ran ${r.signer}'s request (forwarder nonce ${r.fwdNonce}) first`,
+            hint: "nothing to do: it ran once",
+          }
       : {
           code: "Reverted",
           sentence: `the relayed transaction ${receipt.hash} reverted on chain`,
@@ -506,9 +742,10 @@ export class Relayer {
     if (r === undefined) return undefined;
     return {
       id: r.id,
+      kind: r.kind,
       status: r.status,
       from: r.signer,
-      to: r.body.request.to,
+      to: r.kind === "permit" ? r.body.permit.token : r.body.request.to,
       nonce: r.fwdNonce.toString(),
       txHash: r.minedHash ?? r.txHashes.at(-1) ?? null,
       txHashes: r.txHashes,
@@ -531,6 +768,7 @@ export class Relayer {
       balanceText: formatAmount(balance, { symbol: "ETH", decimals: 18 }),
       quota: { requestsPerHour: this.opts.quota.requestsPerHour, gasPerDay: this.opts.quota.gasPerDay.toString() },
       requests: summary.byStatus,
+      requestsByKind: summary.byKind,
       refused: summary.refused,
       gasBySigner: summary.gasBySigner,
     };

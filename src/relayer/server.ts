@@ -1,4 +1,4 @@
-// The relayer's HTTP JSON API on node:http: POST /relay, GET /requests/:id, GET /status.
+// The relayer's HTTP JSON API on node:http: POST /relay, POST /permit, GET /requests/:id, GET /status.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RelayProblem } from "../client/relay";
@@ -43,7 +43,7 @@ async function handle(relayer: Relayer, req: http.IncomingMessage, res: http.Ser
     res.end();
     return;
   }
-  if (req.method === "POST" && url.pathname === "/relay") {
+  if (req.method === "POST" && (url.pathname === "/relay" || url.pathname === "/permit")) {
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
@@ -51,11 +51,11 @@ async function handle(relayer: Relayer, req: http.IncomingMessage, res: http.Ser
       return problem(res, 400, {
         code: "Malformed",
         sentence: "the body is not JSON (or is larger than 256 KiB)",
-        hint: "POST {request, signature} as JSON",
+        hint: url.pathname === "/relay" ? "POST {request, signature} as JSON" : "POST {permit, signature} as JSON",
       });
     }
     try {
-      send(res, 200, await relayer.relay(body));
+      send(res, 200, url.pathname === "/relay" ? await relayer.relay(body) : await relayer.permit(body));
     } catch (err) {
       if (err instanceof Refusal) return problem(res, err.httpStatus, err.problem);
       throw err;
@@ -69,7 +69,7 @@ async function handle(relayer: Relayer, req: http.IncomingMessage, res: http.Ser
       return problem(res, 404, {
         code: "Malformed",
         sentence: `this relayer has no request ${match[1]}`,
-        hint: "use the id POST /relay answered",
+        hint: "use the id POST /relay or POST /permit answered",
       });
     }
     return send(res, 200, status);
@@ -78,7 +78,7 @@ async function handle(relayer: Relayer, req: http.IncomingMessage, res: http.Ser
   problem(res, 404, {
     code: "Malformed",
     sentence: `${req.method ?? "?"} ${url.pathname} is not part of the relayer's API`,
-    hint: "POST /relay, GET /requests/:id or GET /status",
+    hint: "POST /relay, POST /permit, GET /requests/:id or GET /status",
   });
 }
 

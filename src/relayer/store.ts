@@ -2,17 +2,21 @@
 // written as accepted before anything is sent, and each signed transaction (its raw bytes and
 // hash) before it is broadcast, so a restart neither loses nor double-submits one.
 import { PGlite } from "@electric-sql/pglite";
-import type { RelayBody, RelayCode, RelayProblem, RelayStatus } from "../client/relay";
+import type { PermitBody, RelayBody, RelayCode, RelayProblem, RelayStatus } from "../client/relay";
 
 export type RequestStatus = RelayStatus["status"];
+export type RequestKind = RelayStatus["kind"];
 
-export interface StoredRequest {
+/** What was accepted: a forward request (`POST /relay`) or a permit (`POST /permit`). */
+export type StoredBody = { kind: "forward"; body: RelayBody } | { kind: "permit"; body: PermitBody };
+
+export type StoredRequest = StoredBody & {
   id: number;
   signer: string;
   target: string;
   action: string;
+  /** The signer's forwarder nonce (a forward request) or token nonce (a permit) it was accepted at. */
   fwdNonce: bigint;
-  body: RelayBody;
   status: RequestStatus;
   gasEstimate: bigint;
   txNonce: bigint | null;
@@ -26,10 +30,11 @@ export interface StoredRequest {
   /** The one of txHashes that was mined. */
   minedHash: string | null;
   error: RelayProblem | null;
-}
+};
 
 interface Row {
   id: number;
+  kind: RequestKind;
   signer: string;
   target: string;
   action: string;
@@ -53,13 +58,17 @@ const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v))
 const str = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : v.toString());
 
 function fromRow(r: Row): StoredRequest {
+  const body: StoredBody =
+    r.kind === "permit"
+      ? { kind: "permit", body: JSON.parse(r.body) as PermitBody }
+      : { kind: "forward", body: JSON.parse(r.body) as RelayBody };
   return {
+    ...body,
     id: r.id,
     signer: r.signer,
     target: r.target,
     action: r.action,
     fwdNonce: BigInt(r.fwd_nonce),
-    body: JSON.parse(r.body) as RelayBody,
     status: r.status,
     gasEstimate: BigInt(r.gas_estimate),
     txNonce: big(r.tx_nonce),
@@ -98,6 +107,8 @@ create table if not exists requests (
   error text,
   created_at bigint not null
 );
+-- Stores from before permits hold forward requests only.
+alter table requests add column if not exists kind text not null default 'forward';
 create index if not exists requests_signer on requests (signer, created_at);
 create index if not exists requests_status on requests (status);
 create table if not exists refusals (
@@ -122,18 +133,20 @@ export class RelayStore {
     return this.db.close();
   }
 
-  async accept(r: {
-    signer: string;
-    target: string;
-    action: string;
-    fwdNonce: bigint;
-    body: RelayBody;
-    gasEstimate: bigint;
-  }): Promise<number> {
+  async accept(
+    r: StoredBody & {
+      signer: string;
+      target: string;
+      action: string;
+      fwdNonce: bigint;
+      gasEstimate: bigint;
+    },
+  ): Promise<number> {
     const res = await this.db.query<{ id: number }>(
-      `insert into requests (signer, target, action, fwd_nonce, body, status, gas_estimate, created_at)
-       values ($1, $2, $3, $4, $5, 'accepted', $6, $7) returning id`,
+      `insert into requests (kind, signer, target, action, fwd_nonce, body, status, gas_estimate, created_at)
+       values ($1, $2, $3, $4, $5, $6, 'accepted', $7, $8) returning id`,
       [
+        r.kind,
         r.signer,
         r.target,
         r.action,
@@ -229,6 +242,7 @@ export class RelayStore {
   /** The public log's numbers. */
   async summary(): Promise<{
     byStatus: Record<string, number>;
+    byKind: Record<string, number>;
     refused: Record<string, number>;
     gasBySigner: Record<string, { requests: number; gasUsed: string; feePaid: string }>;
   }> {
@@ -239,6 +253,12 @@ export class RelayStore {
       )
     ).rows) {
       byStatus[r.status] = r.n;
+    }
+    const byKind: Record<string, number> = {};
+    for (const r of (
+      await this.db.query<{ kind: string; n: number }>("select kind, count(*)::int as n from requests group by kind")
+    ).rows) {
+      byKind[r.kind] = r.n;
     }
     const refused: Record<string, number> = {};
     for (const r of (
@@ -255,6 +275,6 @@ export class RelayStore {
     ).rows) {
       gasBySigner[r.signer] = { requests: r.n, gasUsed: r.gas ?? "0", feePaid: r.fee ?? "0" };
     }
-    return { byStatus, refused, gasBySigner };
+    return { byStatus, byKind, refused, gasBySigner };
   }
 }

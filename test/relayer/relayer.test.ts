@@ -12,13 +12,23 @@ import { parsePlace } from "../../src/client/location";
 import { parseParamChange } from "../../src/client/params";
 import { signPermit } from "../../src/client/signatures";
 import { signForwardRequest } from "../../src/client/forwarder";
-import { RelayClient, RelayedSigner, RelayError, toWire, type RelayBody } from "../../src/client/relay";
+import {
+  RelayClient,
+  RelayedSigner,
+  RelayError,
+  toPermitWire,
+  toWire,
+  type PermitBody,
+  type RelayBody,
+} from "../../src/client/relay";
 import type { Deployment } from "../../src/client/deployment";
 import { Relayer } from "../../src/relayer/relayer";
 import { serve } from "../../src/relayer/server";
 import { RelayStore } from "../../src/relayer/store";
 import {
+  ArbiterPool__factory,
   CoopToken__factory,
+  DisputeCourt__factory,
   ERC20Permit__factory,
   RideMarket__factory,
   CoopGovernor__factory,
@@ -98,6 +108,32 @@ describe("Relayer: gasless requests over HTTP", function () {
     throw new Error("the relayer accepted the request");
   }
 
+  /** A permit `who` signs on `token` for `spender`, as RelayedSigner would POST it to /permit. */
+  async function permitBody(
+    who: Wallet | HDNodeWallet,
+    token: string,
+    spender: string,
+    value: bigint,
+    opts: { deadline?: bigint } = {},
+  ): Promise<PermitBody> {
+    const t = ERC20Permit__factory.connect(token, provider);
+    const deadline = opts.deadline ?? BigInt((await provider.getBlock("latest"))?.timestamp ?? 0) + 3600n;
+    const nonce = await t.nonces(who.address);
+    const p = await signPermit(t, who.connect(provider), spender, value, deadline);
+    return toPermitWire({ token, owner: who.address, spender, value, deadline, nonce }, p.signature);
+  }
+
+  /** POSTs a permit and expects a refusal; returns it. */
+  async function refusedPermit(b: PermitBody, url = http.url): Promise<RelayError> {
+    try {
+      await new RelayClient(url).permit(b);
+    } catch (err) {
+      expect(err).to.be.instanceOf(RelayError);
+      return err as RelayError;
+    }
+    throw new Error("the relayer accepted the permit");
+  }
+
   before(async function () {
     if ((hre as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true) this.skip();
     const result = await loadFixture<DeployResult>(relayerSuite);
@@ -142,17 +178,20 @@ describe("Relayer: gasless requests over HTTP", function () {
     await node?.close();
   });
 
-  it("registers a driver holding 0 ETH (the stake by a permit anyone submits, the registration relayed)", async function () {
+  it("registers a driver holding 0 ETH through the relayer alone (the stake's permit and the registration relayed)", async function () {
     const market = deployment.contracts.RideMarket.address;
-    const fare = ERC20Permit__factory.connect(deployment.fareToken.address, provider);
-    const deadline = BigInt((await provider.getBlock("latest"))?.timestamp ?? 0) + 3600n;
-    const p = await signPermit(fare, driver.connect(provider), market, usd("100"), deadline);
-    const [, funded] = await hre.ethers.getSigners();
-    await (await fare.connect(funded).permit(driver.address, market, usd("100"), deadline, p.v, p.r, p.s)).wait();
     const txs = await driverClient.registerDriver(usd("100"));
-    expect(txs.map((t) => t.label)).to.deep.equal(["register driver"]);
+    expect(txs.map((t) => t.label)).to.deep.equal(["permit", "register driver"]);
+    // Both transactions are the relayer's: the permit to the fare token, the registration through the forwarder.
+    const hot = hardhatKey(9).address;
+    const sent = await Promise.all(txs.map((t) => provider.getTransaction(t.hash)));
+    expect(sent.map((t) => [t?.from, t?.to])).to.deep.equal([
+      [hot, deployment.fareToken.address],
+      [hot, deployment.contracts.Forwarder?.address],
+    ]);
     const account = await RideMarket__factory.connect(market, provider).getAccount(driver.address);
     expect([account.registered, account.stake]).to.deep.equal([true, usd("100")]);
+    expect(await provider.getBalance(driver.address)).to.equal(0n);
   });
 
   it("carries a whole ride of a rider and a driver holding 0 ETH: request with permit, offer, accept, arrive, pickup, complete, confirm, rate, withdraw, claim", async function () {
@@ -197,6 +236,38 @@ describe("Relayer: gasless requests over HTTP", function () {
     await driverClient.vote(proposalId, 1, "relayed vote");
     const governor = CoopGovernor__factory.connect(deployment.contracts.CoopGovernor.address, provider);
     expect(await governor.hasVoted(proposalId, driver.address)).to.equal(true);
+    expect(await provider.getBalance(driver.address)).to.equal(0n);
+  });
+
+  it("opens a dispute for a rider holding 0 ETH, the fee paid through a permit the relayer submits", async function () {
+    const req = await riderClient.requestRide({
+      pickup: parsePlace("37.4979,127.0276", "from"),
+      dropoff: parsePlace("wydq8e", "to"),
+      maxFare: usd("10"),
+      ttl: 900,
+    });
+    await driverClient.accept(req.rideId);
+    const court = DisputeCourt__factory.connect(deployment.contracts.DisputeCourt?.address ?? "", provider);
+    const fare = ERC20Permit__factory.connect(deployment.fareToken.address, provider);
+    const before = await fare.balanceOf(rider.address);
+    const { fee, txs } = await riderClient.openDispute(req.rideId);
+    expect(fee).to.be.greaterThan(0n);
+    expect(txs.map((t) => t.label)).to.deep.equal(["permit court", "open dispute"]);
+    const hot = hardhatKey(9).address;
+    for (const t of txs) expect((await provider.getTransaction(t.hash))?.from).to.equal(hot);
+    expect((await court.getDispute(req.rideId)).rider).to.equal(rider.address);
+    expect(await fare.balanceOf(rider.address)).to.equal(before - fee);
+    expect(await provider.getBalance(rider.address)).to.equal(0n);
+  });
+
+  it("stakes a 0-ETH holder's RIDE in the arbiter pool through a permit the relayer submits", async function () {
+    const ride = (await driverClient.balances()).ride;
+    expect(ride).to.be.greaterThan(0n);
+    const txs = await driverClient.stakeArbiter(ride);
+    expect(txs.map((t) => t.label)).to.deep.equal(["permit pool", "stake"]);
+    expect((await provider.getTransaction(txs[0].hash))?.to).to.equal(deployment.contracts.CoopToken.address);
+    const pool = ArbiterPool__factory.connect(deployment.contracts.ArbiterPool?.address ?? "", provider);
+    expect((await pool.arbiterOf(driver.address)).stake).to.equal(ride);
     expect(await provider.getBalance(driver.address)).to.equal(0n);
   });
 
@@ -248,6 +319,38 @@ describe("Relayer: gasless requests over HTTP", function () {
       expect(out.stdout).to.match(/^Delegated; the delegate now has 0\.00 RIDE of votes/);
       const token = CoopToken__factory.connect(deployment.contracts.CoopToken.address, provider);
       expect(await token.delegates(holder.address)).to.equal(holder.address);
+      expect(await provider.getBalance(holder.address)).to.equal(0n);
+    });
+
+    it("registers a driver for a keystore holding 0 ETH: the stake's permit and the registration both relayed", async function () {
+      const [, funded] = await hre.ethers.getSigners();
+      const fare = ERC20Permit__factory.connect(deployment.fareToken.address, funded);
+      await (await fare.transfer(holder.address, usd("100"))).wait();
+      const out = await ridecoop(
+        [
+          "driver",
+          "register",
+          "--stake",
+          "100",
+          "--keystore",
+          file,
+          "--relay",
+          http.url,
+          "--network",
+          "hardhat",
+          "--rpc",
+          rpc,
+        ],
+        { RIDECOOP_KEYSTORE_PASSWORD: "correct horse" },
+      );
+      expect(out.stderr).to.equal("");
+      const lines = out.stdout.trimEnd().split("\n");
+      expect(lines[0]).to.match(/^Registered as a driver with 100(\.00)? \S+ of stake$/);
+      expect(lines.slice(1).map((l) => l.trim().split(":")[0])).to.deep.equal(["permit", "register driver"]);
+      const account = await RideMarket__factory.connect(deployment.contracts.RideMarket.address, provider).getAccount(
+        holder.address,
+      );
+      expect([account.registered, account.stake]).to.deep.equal([true, usd("100")]);
       expect(await provider.getBalance(holder.address)).to.equal(0n);
     });
 
@@ -360,6 +463,90 @@ describe("Relayer: gasless requests over HTTP", function () {
       }
     });
 
+    it("refuses a permit whose spender is not a suite contract that pulls the token", async function () {
+      const thief = Wallet.createRandom().address;
+      const b = await permitBody(rider, deployment.fareToken.address, thief, usd("1"));
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("SpenderNotAllowed");
+      expect(err.sentence).to.equal(
+        `${thief} is not a suite contract that pulls the fare token, so this relayer submits no permit for it`,
+      );
+      expect(err.hint).to.match(/may only name RideMarket or DisputeCourt as the spender/);
+    });
+
+    it("refuses a RIDE permit for the market (only the arbiter pool pulls RIDE)", async function () {
+      const market = deployment.contracts.RideMarket.address;
+      const b = await permitBody(driver, deployment.contracts.CoopToken.address, market, 1n);
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("SpenderNotAllowed");
+      expect(err.sentence).to.equal(
+        `${market} is not a suite contract that pulls RIDE, so this relayer submits no permit for it`,
+      );
+    });
+
+    it("refuses a permit for a token that is neither the fare token nor RIDE", async function () {
+      const [, funded] = await hre.ethers.getSigners();
+      const other = await (await hre.ethers.getContractFactory("TestUSD", funded)).deploy();
+      const token = await other.getAddress();
+      const b = await permitBody(rider, token, deployment.contracts.RideMarket.address, 1n);
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("TokenNotAllowed");
+      expect(err.sentence).to.equal(
+        `${token} is neither the fare token nor RIDE, so this relayer submits no permit for it`,
+      );
+    });
+
+    it("refuses an expired permit", async function () {
+      const b = await permitBody(rider, deployment.fareToken.address, deployment.contracts.RideMarket.address, 1n, {
+        deadline: 1n,
+      });
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("Expired");
+      expect(err.message).to.match(
+        /^RelayerExpired: the signed permit expired at 1970-01-01T00:00:01\.000Z\. Hint: sign it again/,
+      );
+    });
+
+    it("refuses a permit signed by someone other than its owner", async function () {
+      const b = await permitBody(driver, deployment.fareToken.address, deployment.contracts.RideMarket.address, 1n);
+      b.permit.owner = rider.address;
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("BadSignature");
+      expect(err.sentence).to.match(
+        new RegExp(`^the signature is not ${rider.address}'s over this permit at its token nonce \\d+$`),
+      );
+    });
+
+    it("refuses a permit whose token nonce is used (it already ran)", async function () {
+      const b = await permitBody(rider, deployment.fareToken.address, deployment.contracts.RideMarket.address, 1n);
+      const accepted = await new RelayClient(http.url).permit(b);
+      const done = await new RelayClient(http.url).settled(accepted.id, 100);
+      expect([done.kind, done.status]).to.deep.equal(["permit", "mined"]);
+      const err = await refusedPermit(b);
+      expect(err.code).to.equal("Replayed");
+      expect(err.sentence).to.match(
+        /^0x[0-9a-fA-F]{40}'s token nonce \d+ is used: this permit already ran \(or another one took its nonce\)$/,
+      );
+    });
+
+    it("refuses a second copy of a permit it is still sending", async function () {
+      const b = await permitBody(rider, deployment.fareToken.address, deployment.contracts.RideMarket.address, 2n);
+      const client = new RelayClient(http.url);
+      await rpcCall("evm_setAutomine", [false]);
+      try {
+        const first = await client.permit(b);
+        const err = await refusedPermit(b);
+        expect(err.code).to.equal("Replayed");
+        expect(err.sentence).to.equal(
+          `${rider.address}'s permit at token nonce ${b.permit.nonce} is already accepted here as request ${first.id}, not mined yet`,
+        );
+        await rpcCall("evm_mine");
+        expect((await client.settled(first.id, 100)).status).to.equal("mined");
+      } finally {
+        await rpcCall("evm_setAutomine", [true]);
+      }
+    });
+
     it("counts refusals per reason in its public status", async function () {
       const status = await new RelayClient(http.url).status();
       expect(status.refused).to.include.keys([
@@ -369,8 +556,12 @@ describe("Relayer: gasless requests over HTTP", function () {
         "SelectorNotAllowed",
         "ValueNotZero",
         "Reverted",
+        "SpenderNotAllowed",
+        "TokenNotAllowed",
+        "BadSignature",
       ]);
       expect((status.gasBySigner as Record<string, unknown>)[driver.address]).to.have.property("gasUsed");
+      expect((status.requestsByKind as Record<string, number>).permit).to.be.greaterThan(0);
     });
   });
 
@@ -472,7 +663,7 @@ describe("Relayer: gasless requests over HTTP", function () {
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it("finishes every accepted request exactly once (forwarder nonces, ride states, the hot key's nonce)", async function () {
+    it("finishes every accepted request and permit exactly once (forwarder and token nonces, ride states, the hot key's nonce)", async function () {
       const hot = hardhatKey(8).address;
       const market = RideMarket__factory.connect(deployment.contracts.RideMarket.address, provider);
       const fare = ERC20Permit__factory.connect(deployment.fareToken.address, provider);
@@ -510,17 +701,25 @@ describe("Relayer: gasless requests over HTTP", function () {
         expect(accepted.txHash).to.match(/^0x[0-9a-f]{64}$/);
         ids.push(accepted.id);
       }
+      // A permit too: stored and sent like the requests, its token nonce makes a second copy revert.
+      const owner = Wallet.createRandom();
+      const permitted = await client.permit(
+        await permitBody(owner, await fare.getAddress(), await market.getAddress(), usd("5")),
+      );
+      expect(permitted.txHash).to.match(/^0x[0-9a-f]{64}$/);
       first.proc.kill("SIGKILL");
       await new Promise((r) => first.proc.once("exit", r));
       await rpcCall("evm_mine");
       await rpcCall("evm_setAutomine", [true]);
       const second = await start();
       const again = new RelayClient(second.url);
-      for (const id of ids) expect((await again.settled(id, 100)).status).to.equal("mined");
+      for (const id of [...ids, permitted.id]) expect((await again.settled(id, 100)).status).to.equal("mined");
       for (const r of riders) expect(await forwarder().nonces(r.address)).to.equal(1n);
       for (let i = 0n; i < 2n; i++) expect((await market.getRide(nextRide + i)).state).to.equal(1n);
       expect((await market.totals()).nextRideId).to.equal(nextRide + 2n);
-      expect(await provider.getTransactionCount(hot, "latest")).to.equal(nonceBefore + 2);
+      expect(await fare.nonces(owner.address)).to.equal(1n);
+      expect(await fare.allowance(owner.address, await market.getAddress())).to.equal(usd("5"));
+      expect(await provider.getTransactionCount(hot, "latest")).to.equal(nonceBefore + 3);
       second.proc.kill("SIGTERM");
     });
   });

@@ -12,7 +12,8 @@ interface AmountArgs extends CommonArgs {
 arbiterCommands.push(
   command<AmountArgs>({
     task: "arbiter:stake",
-    description: "Stakes RIDE in the arbiter pool: you may be drawn to rule disputes (approves the pool if needed)",
+    description:
+      "Stakes RIDE in the arbiter pool: you may be drawn to rule disputes (approves the pool if needed; with --relay, a permit the relayer submits)",
     params: [
       { name: "amount", description: "RIDE to stake, like 25 (at least the draw lock to be drawable: arbiter:status)" },
     ],

@@ -13,7 +13,8 @@ interface StakeArgs extends CommonArgs {
 driverCommands.push(
   command<StakeArgs>({
     task: "driver:register",
-    description: "Registers as a driver with a stake (approves the market if needed)",
+    description:
+      "Registers as a driver with a stake (approves the market if needed; with --relay, a permit the relayer submits)",
     params: [{ name: "stake", description: "Stake, at least the minimum (gov:params), like 100" }],
     async run(ctx, args) {
       const client = await ctx.client();

@@ -84,7 +84,7 @@ rideCommands.push(
   command<DisputeArgs>({
     task: "ride:dispute",
     description:
-      "Opens a dispute on a ride, paying the dispute fee (approves the court if needed); the rider reveals the route later, sealed to the panel (ride:reveal)",
+      "Opens a dispute on a ride, paying the dispute fee (approves the court if needed; with --relay, a permit the relayer submits); the rider reveals the route later, sealed to the panel (ride:reveal)",
     params: [
       { name: "ride", description: "Ride id" },
       {
