@@ -181,6 +181,18 @@ export class Relayer {
       signer = request.from;
       const target = await this.verify(request, nonce);
       const fwdNonce = await this.forwarder.nonces(request.from);
+      // A second copy at a forwarder nonce this relayer is already sending could only revert on
+      // chain (the forwarder runs a nonce once), at the cooperative's cost.
+      const pending = (await this.opts.store.open()).find(
+        (r) => r.kind === "forward" && r.signer === request.from && r.fwdNonce === fwdNonce,
+      );
+      if (pending !== undefined) {
+        throw refuse(
+          "Replayed",
+          `${request.from}'s request at forwarder nonce ${fwdNonce} is already accepted here as request ${pending.id}, not mined yet`,
+          `nothing to do: follow it with GET /requests/${pending.id}`,
+        );
+      }
       // The quota counts the gas the signer asked for plus the forwarder's share until the estimate is known.
       await this.checkQuota(request.from, request.gas + FORWARDER_OVERHEAD);
       const gasEstimate = await this.simulate(request);

@@ -547,6 +547,24 @@ describe("Relayer: gasless requests over HTTP", function () {
       }
     });
 
+    it("refuses a second copy of a request it is still sending", async function () {
+      const b = await delegateBody(rider);
+      const client = new RelayClient(http.url);
+      await rpcCall("evm_setAutomine", [false]);
+      try {
+        const first = await client.relay(b);
+        const err = await refused(b);
+        expect(err.code).to.equal("Replayed");
+        expect(err.sentence).to.equal(
+          `${rider.address}'s request at forwarder nonce ${b.request.nonce} is already accepted here as request ${first.id}, not mined yet`,
+        );
+        await rpcCall("evm_mine");
+        expect((await client.settled(first.id, 100)).status).to.equal("mined");
+      } finally {
+        await rpcCall("evm_setAutomine", [true]);
+      }
+    });
+
     it("counts refusals per reason in its public status", async function () {
       const status = await new RelayClient(http.url).status();
       expect(status.refused).to.include.keys([
