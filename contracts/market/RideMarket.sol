@@ -72,20 +72,22 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
     uint64 private _nextRideId = 1;
     uint192 private _totalOwed;
 
-    /// @dev One slot, written at every finalization: the treasury's fees, what may still be spent
-    /// this treasury period, the period (timestamp / TREASURY_PERIOD) that allowance belongs to,
-    /// and the epoch the RIDE price was set for (read warm by the reward that follows).
-    uint96 private _treasuryPending;
+    /// @dev One slot, written by a rewarded ride: RIDE earned by all rides so far (claimed or
+    /// not; never above the token's cap), what may still be spent this treasury period, the
+    /// period (timestamp / TREASURY_PERIOD) that allowance belongs to, and the epoch the RIDE
+    /// price was set for (read by the reward, which writes this slot anyway).
+    uint96 private _rewardsEarned;
     uint96 private _treasuryAllowance;
     uint32 private _treasuryPeriod;
     uint32 private _priceEpoch;
 
-    /// @dev One slot, written together at finalization: RIDE earned by all rides so far (claimed
-    /// or not; never above the token's cap), the holders' revenue recorded in RIDE's
-    /// accumulator but kept here (and owed) until RIDE collects it with `sendRevenue`, and the
-    /// epoch's price: RIDE (in millionths) one whole fare token of fee buys at most.
+    /// @dev One slot, written at every finalization, rewarded or not: the treasury's fees, the
+    /// holders' revenue recorded in RIDE's accumulator but kept here (and owed) until RIDE
+    /// collects it with `sendRevenue`, and the epoch's price: RIDE (in millionths) one whole fare
+    /// token of fee buys at most. Both fee pools in one slot: a finalization without a reward
+    /// (`finalizeRide`) writes one slot, not two.
     struct Flows {
-        uint96 rewardsEarned;
+        uint96 treasuryPending;
         uint96 revenueUnsent;
         uint64 ridePerFee;
     }
@@ -536,7 +538,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @inheritdoc IRideMarket
     function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
-        uint256 treasury = _treasuryPending;
+        uint256 treasury = _flows.treasuryPending;
         uint256 period = block.timestamp / TREASURY_PERIOD;
         uint256 allowance = _treasuryAllowance;
         if (period != _treasuryPeriod) {
@@ -548,7 +550,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (amount > allowance) revert TreasuryOutflowLimit(amount, allowance);
         // allowance <= treasury / 10 at its period's start, and spends only lower both together.
         _treasuryAllowance = uint96(allowance - amount);
-        _treasuryPending = uint96(treasury - amount);
+        _flows.treasuryPending = uint96(treasury - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
     }
@@ -635,7 +637,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         view
         returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned)
     {
-        return (_nextRideId, _totalOwed, _treasuryPending, _flows.rewardsEarned);
+        return (_nextRideId, _totalOwed, _flows.treasuryPending, _rewardsEarned);
     }
 
     /// @inheritdoc IRideMarket
@@ -772,7 +774,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
-        _treasuryPending += uint96(treasury);
+        _flows.treasuryPending += uint96(treasury);
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
@@ -817,7 +819,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
             }
             if (bought < reward) reward = bought;
         }
-        uint256 room = _rideCap - _flows.rewardsEarned;
+        uint256 room = _rideCap - _rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
         pair.epoch = epoch;
@@ -825,7 +827,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         rewards.epoch = epoch;
         rewards.epochFare = uint96(driverUsed + eligible);
         rewards.accrued += uint128(reward);
-        _flows.rewardsEarned += uint96(reward);
+        _rewardsEarned += uint96(reward);
     }
 
     /// @dev This epoch's RIDE price, set by its first rewarded ride: RIDE is sold for fees, never
@@ -836,7 +838,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (epoch == _priceEpoch) return _flows.ridePerFee;
         // RIDE's {Appraised} event records the value and the price (the market keeps no copy
         // of either event: RideMarket is at the contract size limit).
-        (, ridePerFee) = _rideToken.appraise(_treasuryPending, _fareUnit);
+        (, ridePerFee) = _rideToken.appraise(_flows.treasuryPending, _fareUnit);
         _flows.ridePerFee = uint64(ridePerFee);
         _priceEpoch = epoch;
     }
