@@ -744,7 +744,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         acc.openRides += 1;
 
         uint256 refund = uint256(ride.fare) - fare;
-        uint16 feeBps = _params.feeBps;
+        // The fee shares the minimum stake's slot (`ParameterRules.Amounts`): a warm read.
+        uint16 feeBps = _amounts.feeBps;
         if (refund != 0) {
             ride.fare = uint96(fare);
             _credit(ride.rider, refund);
