@@ -385,7 +385,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
             revert RideWrongState(rideId, state, RideState.Started);
         }
         _checkRating(rating);
-        ride.flags |= _RIDER_RATED;
+        // `_finalize` sets the rider's rated flag with the state (one write of the slot).
         _finalize(rideId, ride, rating, true);
     }
 
@@ -740,8 +740,10 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (acc.activeRide != 0) revert DriverBusy(driver, acc.activeRide);
         uint256 minimum = _amounts.minStake;
         if (acc.stake < minimum) revert StakeBelowMinimum(driver, acc.stake, minimum);
+        // Checked first, then both fields stored together: one write of the account's slot.
+        uint16 open = acc.openRides + 1;
         acc.activeRide = uint64(rideId);
-        acc.openRides += 1;
+        acc.openRides = open;
 
         uint256 refund = uint256(ride.fare) - fare;
         // The fee shares the minimum stake's slot (`ParameterRules.Amounts`): a warm read.
@@ -758,16 +760,19 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         emit RideAccepted(rideId, driver, fare, feeBps, refund);
     }
 
+    /// @dev One read and one write of each slot it changes (the ride's second slot, the driver's
+    /// account, the fee pools): the new values are computed first, checked arithmetic included,
+    /// then a slot's fields are stored side by side, with no branch or check between them, so
+    /// the optimizer merges them into one SSTORE.
     function _finalize(uint256 rideId, Ride storage ride, uint8 rating, bool confirmed) private {
         address driver = ride.driver;
         uint256 fare = ride.fare;
         // Below the minimum fare a ride neither moves a rating nor earns RIDE: washing costs fees.
         ParameterRules.Caps memory caps = _caps;
         bool counts = fare >= caps.minFare;
-        if (rating != 0 && counts) _rateDriver(rideId, ride.rider, driver, rating);
-        Account storage acc = _accounts[driver];
-        if (acc.activeRide == rideId) acc.activeRide = 0;
-        acc.openRides -= 1;
+        _releaseDriver(rideId, ride.rider, driver, counts ? rating : 0);
+        uint8 flags = confirmed ? ride.flags | _RIDER_RATED : ride.flags;
+        ride.flags = flags;
         ride.state = RideState.Finalized;
 
         // fee <= fare / 10 and holders <= fee: no underflow below.
@@ -775,7 +780,14 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
-        _flows.treasuryPending += uint96(treasury);
+        // The holders' share is recorded with the treasury's (one write); RIDE's price, read
+        // below for the epoch's first reward, depends on neither the unsent share nor its order.
+        {
+            uint96 treasuryPending = _flows.treasuryPending + uint96(treasury);
+            uint96 revenueUnsent = _flows.revenueUnsent + uint96(holders);
+            _flows.treasuryPending = treasuryPending;
+            _flows.revenueUnsent = revenueUnsent;
+        }
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
@@ -784,10 +796,27 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         // The holders' share goes into the accumulator now, ride by ride: no batch waits for
         // whoever holds at a chosen moment, and the reward just accrued shares it at once.
         // The tokens stay here, owed, until RIDE collects them before a claim (`sendRevenue`).
-        if (reward != 0 || holders != 0) {
-            if (holders != 0) _flows.revenueUnsent += uint96(holders);
-            _rideToken.accrue(driver, reward, holders);
+        if (reward != 0 || holders != 0) _rideToken.accrue(driver, reward, holders);
+    }
+
+    /// @dev The finalized ride leaves the driver's account: it counts `rating` (0: none), frees
+    /// the driver if this is its active ride and unlocks the stake by one ride; one read and one
+    /// write of the account's slot (see `_finalize`).
+    function _releaseDriver(uint256 rideId, address rider, address driver, uint8 rating) private {
+        Account storage acc = _accounts[driver];
+        uint32 ratingSum = acc.ratingSum;
+        uint32 ratingCount = acc.ratingCount;
+        if (rating != 0) {
+            uint8 previous = _swapRating(rider, driver, true, rating);
+            (ratingSum, ratingCount) = _tally(ratingSum, ratingCount, previous, rating);
+            emit Rated(rideId, rider, driver, rating);
         }
+        uint64 activeRide = acc.activeRide == rideId ? 0 : acc.activeRide;
+        uint16 openRides = acc.openRides - 1;
+        acc.ratingSum = ratingSum;
+        acc.ratingCount = ratingCount;
+        acc.activeRide = activeRide;
+        acc.openRides = openRides;
     }
 
     function _accrueReward(
@@ -823,12 +852,19 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         uint256 room = _rideCap - _rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
+        // Computed (and checked) first, then each slot stored in one write (see `_finalize`).
+        // eligible > 0 here, so pairUsed and driverUsed were below their caps (< 2^80) and the
+        // sums are at most the caps; reward <= room <= the RIDE cap < 2^96: the casts are exact.
+        uint96 pairFare = uint96(pairUsed + eligible);
+        uint96 driverFare = uint96(driverUsed + eligible);
+        uint128 accrued = rewards.accrued + uint128(reward);
+        uint96 earned = _rewardsEarned + uint96(reward);
         pair.epoch = epoch;
-        pair.fare = uint96(pairUsed + eligible);
+        pair.fare = pairFare;
         rewards.epoch = epoch;
-        rewards.epochFare = uint96(driverUsed + eligible);
-        rewards.accrued += uint128(reward);
-        _rewardsEarned += uint96(reward);
+        rewards.epochFare = driverFare;
+        rewards.accrued = accrued;
+        _rewardsEarned = earned;
     }
 
     /// @dev This epoch's RIDE price, set by its first rewarded ride: RIDE is sold for fees, never
