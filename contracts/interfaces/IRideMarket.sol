@@ -74,7 +74,8 @@ interface IRideMarket is IRevenueSource {
         uint40 expiresAt;
     }
 
-    /// @notice The governed parameters, one slot. Each has a hard bound (see `parameterBounds`).
+    /// @notice The governed parameters. Each has a hard bound (see `parameterBounds`). Stored in
+    /// two slots: the fee beside the amounts (`acceptRide` reads one slot), the rest together.
     struct Params {
         uint16 feeBps; // cooperative fee on each fare, <= 10%
         uint16 holdersShareBps; // of the fee, the share for RIDE holders; the rest to the treasury
@@ -86,7 +87,7 @@ interface IRideMarket is IRevenueSource {
         uint32 rideWindow; // after pickup, the driver must mark completion within this
     }
 
-    /// @notice The governed amounts in the fare token, one slot less 16 bits.
+    /// @notice The governed amounts in the fare token, stored in one slot with the fee.
     struct Amounts {
         uint80 minStake;
         uint80 cancellationFee;

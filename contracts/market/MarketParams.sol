@@ -23,8 +23,10 @@ abstract contract MarketParams is Context, IRideMarket {
     uint256 internal immutable _fareUnit;
     address private immutable _governance;
 
-    Params internal _params;
-    Amounts internal _amounts;
+    /// @dev The windows and the reward parameters (see `ParameterRules.Params`).
+    ParameterRules.Params internal _params;
+    /// @dev The amounts and the fee: `acceptRide`'s one slot (see `ParameterRules.Amounts`).
+    ParameterRules.Amounts internal _amounts;
     /// @dev The reward caps and the minimum fare (see `ParameterRules.Caps`).
     ParameterRules.Caps internal _caps;
     /// @dev When each parameter was last changed by governance (zero: never since deployment).
@@ -77,8 +79,22 @@ abstract contract MarketParams is Context, IRideMarket {
 
     /// @inheritdoc IRideMarket
     function parameters() external view returns (Params memory, Amounts memory, RewardCaps memory) {
+        ParameterRules.Amounts memory a = _amounts;
         ParameterRules.Caps memory caps = _caps;
-        return (_params, _amounts, RewardCaps(caps.pairFareCap, caps.driverFareCap));
+        return (
+            Params(
+                a.feeBps,
+                _params.holdersShareBps,
+                _params.rewardPerToken,
+                _params.gracePeriod,
+                _params.pickupWindow,
+                _params.noShowWindow,
+                _params.confirmWindow,
+                _params.rideWindow
+            ),
+            Amounts(a.minStake, a.cancellationFee, a.noShowPenalty),
+            RewardCaps(caps.pairFareCap, caps.driverFareCap)
+        );
     }
 
     /// @inheritdoc IRideMarket

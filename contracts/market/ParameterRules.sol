@@ -30,6 +30,27 @@ library ParameterRules {
     bytes32 internal constant DRIVER_FARE_CAP = "driverFareCap";
     bytes32 internal constant MIN_FARE = "minFare";
 
+    /// @dev One slot, all that `acceptRide` reads: the stake a driver must hold and the fee
+    /// the ride locks in (`IRideMarket.Amounts` and `IRideMarket.Params.feeBps`: the fee sits
+    /// here, not in `Params`, so that accepting reads one parameter slot, not two).
+    struct Amounts {
+        uint80 minStake;
+        uint80 cancellationFee;
+        uint80 noShowPenalty;
+        uint16 feeBps;
+    }
+
+    /// @dev One slot: `IRideMarket.Params` less the fee (in `Amounts`).
+    struct Params {
+        uint16 holdersShareBps;
+        uint64 rewardPerToken;
+        uint32 gracePeriod;
+        uint32 pickupWindow;
+        uint32 noShowWindow;
+        uint32 confirmWindow;
+        uint32 rideWindow;
+    }
+
     /// @dev One slot, read together at finalization: the reward caps (`RewardCaps`, narrowed
     /// to uint80 like `Amounts`) and the smallest fare that counts toward ratings and RIDE
     /// rewards (1 tUSD at deployment).
@@ -42,8 +63,8 @@ library ParameterRules {
     /// @notice `setParameter`'s rule: within the bound, at most once per cooldown, and by at
     /// most a quarter of the bound's range per change.
     function change(
-        IRideMarket.Params storage params,
-        IRideMarket.Amounts storage amounts,
+        Params storage params,
+        Amounts storage amounts,
         Caps storage caps,
         mapping(bytes32 name => uint256) storage changedAt,
         bytes32 name,
@@ -67,8 +88,8 @@ library ParameterRules {
 
     /// @notice A parameter's value and its hard bounds.
     function read(
-        IRideMarket.Params storage params,
-        IRideMarket.Amounts storage amounts,
+        Params storage params,
+        Amounts storage amounts,
         Caps storage caps,
         bytes32 name,
         uint256 fareUnit
@@ -98,12 +119,12 @@ library ParameterRules {
     }
 
     function get(
-        IRideMarket.Params storage params,
-        IRideMarket.Amounts storage amounts,
+        Params storage params,
+        Amounts storage amounts,
         Caps storage caps,
         bytes32 name
     ) internal view returns (uint256) {
-        if (name == FEE_BPS) return params.feeBps;
+        if (name == FEE_BPS) return amounts.feeBps;
         if (name == HOLDERS_SHARE_BPS) return params.holdersShareBps;
         if (name == REWARD_PER_TOKEN) return params.rewardPerToken;
         if (name == GRACE_PERIOD) return params.gracePeriod;
@@ -122,8 +143,8 @@ library ParameterRules {
     /// @notice Checks `value` against the bound, stores it and emits {IRideMarket-ParameterChanged}.
     /// The narrowing casts are safe: every max fits its field (uint80 holds 1.2e24 > 1e5 * 1e18).
     function set(
-        IRideMarket.Params storage params,
-        IRideMarket.Amounts storage amounts,
+        Params storage params,
+        Amounts storage amounts,
         Caps storage caps,
         bytes32 name,
         uint256 value,
@@ -132,7 +153,7 @@ library ParameterRules {
         (uint256 min, uint256 max) = bounds(name, fareUnit);
         if (value < min || value > max) revert IRideMarket.ParameterOutOfBounds(name, value, min, max);
         uint256 old = get(params, amounts, caps, name);
-        if (name == FEE_BPS) params.feeBps = uint16(value);
+        if (name == FEE_BPS) amounts.feeBps = uint16(value);
         else if (name == HOLDERS_SHARE_BPS) params.holdersShareBps = uint16(value);
         else if (name == REWARD_PER_TOKEN) params.rewardPerToken = uint64(value);
         else if (name == GRACE_PERIOD) params.gracePeriod = uint32(value);

@@ -72,20 +72,22 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
     uint64 private _nextRideId = 1;
     uint192 private _totalOwed;
 
-    /// @dev One slot, written at every finalization: the treasury's fees, what may still be spent
-    /// this treasury period, the period (timestamp / TREASURY_PERIOD) that allowance belongs to,
-    /// and the epoch the RIDE price was set for (read warm by the reward that follows).
-    uint96 private _treasuryPending;
+    /// @dev One slot, written by a rewarded ride: RIDE earned by all rides so far (claimed or
+    /// not; never above the token's cap), what may still be spent this treasury period, the
+    /// period (timestamp / TREASURY_PERIOD) that allowance belongs to, and the epoch the RIDE
+    /// price was set for (read by the reward, which writes this slot anyway).
+    uint96 private _rewardsEarned;
     uint96 private _treasuryAllowance;
     uint32 private _treasuryPeriod;
     uint32 private _priceEpoch;
 
-    /// @dev One slot, written together at finalization: RIDE earned by all rides so far (claimed
-    /// or not; never above the token's cap), the holders' revenue recorded in RIDE's
-    /// accumulator but kept here (and owed) until RIDE collects it with `sendRevenue`, and the
-    /// epoch's price: RIDE (in millionths) one whole fare token of fee buys at most.
+    /// @dev One slot, written at every finalization, rewarded or not: the treasury's fees, the
+    /// holders' revenue recorded in RIDE's accumulator but kept here (and owed) until RIDE
+    /// collects it with `sendRevenue`, and the epoch's price: RIDE (in millionths) one whole fare
+    /// token of fee buys at most. Both fee pools in one slot: a finalization without a reward
+    /// (`finalizeRide`) writes one slot, not two.
     struct Flows {
-        uint96 rewardsEarned;
+        uint96 treasuryPending;
         uint96 revenueUnsent;
         uint64 ridePerFee;
     }
@@ -383,7 +385,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
             revert RideWrongState(rideId, state, RideState.Started);
         }
         _checkRating(rating);
-        ride.flags |= _RIDER_RATED;
+        // `_finalize` sets the rider's rated flag with the state (one write of the slot).
         _finalize(rideId, ride, rating, true);
     }
 
@@ -536,7 +538,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @inheritdoc IRideMarket
     function withdrawTreasury(address to, uint256 amount) external nonReentrant onlyGovernance {
-        uint256 treasury = _treasuryPending;
+        uint256 treasury = _flows.treasuryPending;
         uint256 period = block.timestamp / TREASURY_PERIOD;
         uint256 allowance = _treasuryAllowance;
         if (period != _treasuryPeriod) {
@@ -548,7 +550,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (amount > allowance) revert TreasuryOutflowLimit(amount, allowance);
         // allowance <= treasury / 10 at its period's start, and spends only lower both together.
         _treasuryAllowance = uint96(allowance - amount);
-        _treasuryPending = uint96(treasury - amount);
+        _flows.treasuryPending = uint96(treasury - amount);
         emit TreasuryWithdrawn(to, amount);
         _push(to, amount);
     }
@@ -635,7 +637,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         view
         returns (uint256 nextRideId, uint256 owed, uint256 treasuryPending, uint256 earned)
     {
-        return (_nextRideId, _totalOwed, _treasuryPending, _flows.rewardsEarned);
+        return (_nextRideId, _totalOwed, _flows.treasuryPending, _rewardsEarned);
     }
 
     /// @inheritdoc IRideMarket
@@ -738,11 +740,14 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (acc.activeRide != 0) revert DriverBusy(driver, acc.activeRide);
         uint256 minimum = _amounts.minStake;
         if (acc.stake < minimum) revert StakeBelowMinimum(driver, acc.stake, minimum);
+        // Checked first, then both fields stored together: one write of the account's slot.
+        uint16 open = acc.openRides + 1;
         acc.activeRide = uint64(rideId);
-        acc.openRides += 1;
+        acc.openRides = open;
 
         uint256 refund = uint256(ride.fare) - fare;
-        uint16 feeBps = _params.feeBps;
+        // The fee shares the minimum stake's slot (`ParameterRules.Amounts`): a warm read.
+        uint16 feeBps = _amounts.feeBps;
         if (refund != 0) {
             ride.fare = uint96(fare);
             _credit(ride.rider, refund);
@@ -755,16 +760,19 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         emit RideAccepted(rideId, driver, fare, feeBps, refund);
     }
 
+    /// @dev One read and one write of each slot it changes (the ride's second slot, the driver's
+    /// account, the fee pools): the new values are computed first, checked arithmetic included,
+    /// then a slot's fields are stored side by side, with no branch or check between them, so
+    /// the optimizer merges them into one SSTORE.
     function _finalize(uint256 rideId, Ride storage ride, uint8 rating, bool confirmed) private {
         address driver = ride.driver;
         uint256 fare = ride.fare;
         // Below the minimum fare a ride neither moves a rating nor earns RIDE: washing costs fees.
         ParameterRules.Caps memory caps = _caps;
         bool counts = fare >= caps.minFare;
-        if (rating != 0 && counts) _rateDriver(rideId, ride.rider, driver, rating);
-        Account storage acc = _accounts[driver];
-        if (acc.activeRide == rideId) acc.activeRide = 0;
-        acc.openRides -= 1;
+        _releaseDriver(rideId, ride.rider, driver, counts ? rating : 0);
+        uint8 flags = confirmed ? ride.flags | _RIDER_RATED : ride.flags;
+        ride.flags = flags;
         ride.state = RideState.Finalized;
 
         // fee <= fare / 10 and holders <= fee: no underflow below.
@@ -772,7 +780,14 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         uint256 holders = (fee * _params.holdersShareBps) / _BPS;
         uint256 treasury = fee - holders;
         uint256 driverAmount = fare - fee;
-        _treasuryPending += uint96(treasury);
+        // The holders' share is recorded with the treasury's (one write); RIDE's price, read
+        // below for the epoch's first reward, depends on neither the unsent share nor its order.
+        {
+            uint96 treasuryPending = _flows.treasuryPending + uint96(treasury);
+            uint96 revenueUnsent = _flows.revenueUnsent + uint96(holders);
+            _flows.treasuryPending = treasuryPending;
+            _flows.revenueUnsent = revenueUnsent;
+        }
         _credit(driver, driverAmount);
 
         // RIDE accrues only for rides the rider confirmed, within the anti-farming caps.
@@ -781,10 +796,27 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         // The holders' share goes into the accumulator now, ride by ride: no batch waits for
         // whoever holds at a chosen moment, and the reward just accrued shares it at once.
         // The tokens stay here, owed, until RIDE collects them before a claim (`sendRevenue`).
-        if (reward != 0 || holders != 0) {
-            if (holders != 0) _flows.revenueUnsent += uint96(holders);
-            _rideToken.accrue(driver, reward, holders);
+        if (reward != 0 || holders != 0) _rideToken.accrue(driver, reward, holders);
+    }
+
+    /// @dev The finalized ride leaves the driver's account: it counts `rating` (0: none), frees
+    /// the driver if this is its active ride and unlocks the stake by one ride; one read and one
+    /// write of the account's slot (see `_finalize`).
+    function _releaseDriver(uint256 rideId, address rider, address driver, uint8 rating) private {
+        Account storage acc = _accounts[driver];
+        uint32 ratingSum = acc.ratingSum;
+        uint32 ratingCount = acc.ratingCount;
+        if (rating != 0) {
+            uint8 previous = _swapRating(rider, driver, true, rating);
+            (ratingSum, ratingCount) = _tally(ratingSum, ratingCount, previous, rating);
+            emit Rated(rideId, rider, driver, rating);
         }
+        uint64 activeRide = acc.activeRide == rideId ? 0 : acc.activeRide;
+        uint16 openRides = acc.openRides - 1;
+        acc.ratingSum = ratingSum;
+        acc.ratingCount = ratingCount;
+        acc.activeRide = activeRide;
+        acc.openRides = openRides;
     }
 
     function _accrueReward(
@@ -817,15 +849,22 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
             }
             if (bought < reward) reward = bought;
         }
-        uint256 room = _rideCap - _flows.rewardsEarned;
+        uint256 room = _rideCap - _rewardsEarned;
         if (reward > room) reward = room;
         if (reward == 0) return 0;
+        // Computed (and checked) first, then each slot stored in one write (see `_finalize`).
+        // eligible > 0 here, so pairUsed and driverUsed were below their caps (< 2^80) and the
+        // sums are at most the caps; reward <= room <= the RIDE cap < 2^96: the casts are exact.
+        uint96 pairFare = uint96(pairUsed + eligible);
+        uint96 driverFare = uint96(driverUsed + eligible);
+        uint128 accrued = rewards.accrued + uint128(reward);
+        uint96 earned = _rewardsEarned + uint96(reward);
         pair.epoch = epoch;
-        pair.fare = uint96(pairUsed + eligible);
+        pair.fare = pairFare;
         rewards.epoch = epoch;
-        rewards.epochFare = uint96(driverUsed + eligible);
-        rewards.accrued += uint128(reward);
-        _flows.rewardsEarned += uint96(reward);
+        rewards.epochFare = driverFare;
+        rewards.accrued = accrued;
+        _rewardsEarned = earned;
     }
 
     /// @dev This epoch's RIDE price, set by its first rewarded ride: RIDE is sold for fees, never
@@ -836,7 +875,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (epoch == _priceEpoch) return _flows.ridePerFee;
         // RIDE's {Appraised} event records the value and the price (the market keeps no copy
         // of either event: RideMarket is at the contract size limit).
-        (, ridePerFee) = _rideToken.appraise(_treasuryPending, _fareUnit);
+        (, ridePerFee) = _rideToken.appraise(_flows.treasuryPending, _fareUnit);
         _flows.ridePerFee = uint64(ridePerFee);
         _priceEpoch = epoch;
     }
