@@ -376,6 +376,118 @@ describe("Relayer: gasless requests over HTTP", function () {
       expect(out.stdout).to.equal("");
       expect(out.stderr).to.match(/^ridecoop: RideWrongState: ride 1 is Finalized, expected \w+\. Hint: [^\n]+\.\n$/);
     });
+
+    it("carries a whole ride of a rider and a driver keystore holding 0 ETH through `ridecoop ... --relay` (test-output/relayer/cli-ride.txt)", async function () {
+      const people = { rider: Wallet.createRandom(), driver: Wallet.createRandom() };
+      const files = { rider: path.join(keyDir, "rider.json"), driver: path.join(keyDir, "driver.json") };
+      for (const who of ["rider", "driver"] as const) {
+        const w = people[who];
+        const key = { address: w.address, privateKey: w.privateKey };
+        fs.writeFileSync(files[who], await encryptKeystoreJson(key, "correct horse", { scrypt: { N: 1 << 10 } }));
+      }
+      // Fare tokens only: account 1's tUSD, never ETH.
+      const [, funded] = await hre.ethers.getSigners();
+      const fare = ERC20Permit__factory.connect(deployment.fareToken.address, funded);
+      await (await fare.transfer(people.rider.address, usd("100"))).wait();
+      await (await fare.transfer(people.driver.address, usd("150"))).wait();
+      const market = RideMarket__factory.connect(deployment.contracts.RideMarket.address, provider);
+      const token = CoopToken__factory.connect(deployment.contracts.CoopToken.address, provider);
+
+      // The transcript is rewritten after every command, so a failed run leaves what it got to.
+      const transcriptFile = path.join(ROOT, "test-output", "relayer", "cli-ride.txt");
+      fs.mkdirSync(path.dirname(transcriptFile), { recursive: true });
+      const transcript: string[] = [];
+      /** Runs one command as `who` through the relayer; expects exit 0, no stderr and `first` as line 1. */
+      async function step(who: "rider" | "driver", args: string[], first: RegExp): Promise<string[]> {
+        const out = await ridecoop(
+          [...args, "--keystore", files[who], "--relay", http.url, "--network", "hardhat", "--rpc", rpc],
+          { RIDECOOP_KEYSTORE_PASSWORD: "correct horse" },
+        );
+        const shown = [...args, "--keystore", `${who}.json`, "--relay", "<relay-url>", "--network", "hardhat"];
+        transcript.push(
+          `$ ridecoop ${shown.join(" ")} --rpc <rpc-url>`,
+          out.stdout.trimEnd().split(`${ROOT}${path.sep}`).join(""),
+          "",
+        );
+        fs.writeFileSync(transcriptFile, transcript.join("\n"));
+        expect(out.stderr, `ridecoop ${args.join(" ")}`).to.equal("");
+        expect(out.code, `ridecoop ${args.join(" ")}`).to.equal(0);
+        const lines = out.stdout.trimEnd().split("\n");
+        expect(lines[0]).to.match(first);
+        return lines;
+      }
+
+      await step(
+        "driver",
+        ["driver", "register", "--stake", "100"],
+        /^Registered as a driver with 100\.00 tUSD of stake$/,
+      );
+      const requested = await step(
+        "rider",
+        ["rider", "request", "--from", "37.4979,127.0276", "--to", "wydq8e", "--max-fare", "20", "--expires", "15m"],
+        /^Ride \d+ requested: \w+ -> wydq8e\w*, up to 20\.00 tUSD in escrow \(permit, no approve\)$/,
+      );
+      const ride = (/^Ride (\d+) /.exec(requested[0]) ?? [])[1];
+      await step(
+        "driver",
+        ["driver", "offer", "--ride", ride, "--fare", "18"],
+        new RegExp(`^Offered 18\\.00 tUSD on ride ${ride}$`),
+      );
+      await step(
+        "rider",
+        ["rider", "accept-offer", "--ride", ride, "--driver", people.driver.address],
+        new RegExp(`^Ride ${ride} accepted with ${people.driver.address} at 18\\.00 tUSD$`),
+      );
+      await step("driver", ["driver", "arrived", "--ride", ride], new RegExp(`^Ride ${ride} arrived at the pickup$`));
+      await step("driver", ["driver", "pickup", "--ride", ride], new RegExp(`^Ride ${ride} started$`));
+      await step("driver", ["driver", "complete", "--ride", ride], new RegExp(`^Ride ${ride} completed$`));
+      await step(
+        "rider",
+        ["rider", "confirm", "--ride", ride, "--rating", "5"],
+        new RegExp(`^Ride ${ride} confirmed with 5 star\\(s\\); the driver is paid$`),
+      );
+      await step(
+        "driver",
+        ["ride", "rate", "--ride", ride, "--rating", "5"],
+        new RegExp(`^Rated ride ${ride} with 5 star\\(s\\)$`),
+      );
+      await step(
+        "driver",
+        ["ride", "show", "--ride", ride],
+        new RegExp(`^Ride ${ride}: Finalized \\(driver arrived\\)$`),
+      );
+
+      // The driver's credit is the fare less the fee; the rider's is the escrow above the fare.
+      const r = await market.getRide(BigInt(ride));
+      expect(r.fare).to.equal(usd("18"));
+      const fee = (r.fare * r.feeBps) / 10_000n;
+      expect(await market.creditOf(people.driver.address)).to.equal(r.fare - fee);
+      expect(await market.creditOf(people.rider.address)).to.equal(usd("2"));
+
+      const accrued = (await market.rewardsOf(people.driver.address)).accrued;
+      expect(accrued).to.be.greaterThan(0n);
+      await step(
+        "driver",
+        ["driver", "claim"],
+        /^Claimed (\d+\.\d\d) RIDE; you hold \1 RIDE with \d+\.\d\d RIDE of votes$/,
+      );
+      expect(await token.balanceOf(people.driver.address)).to.equal(accrued);
+
+      // Withdraw takes the market credit and the fee revenue the driver's RIDE earned.
+      const driverBefore = await fare.balanceOf(people.driver.address);
+      expect(driverBefore).to.equal(usd("50"));
+      const revenue = await token.claimableRevenue(people.driver.address);
+      await step("driver", ["withdraw"], /^Withdrew \d+\.\d{2,6} tUSD$/);
+      expect(await fare.balanceOf(people.driver.address)).to.equal(driverBefore + r.fare - fee + revenue);
+      await step("rider", ["withdraw"], /^Withdrew 2\.00 tUSD$/);
+      expect(await fare.balanceOf(people.rider.address)).to.equal(usd("82"));
+
+      expect((await market.getAccount(people.driver.address)).stake).to.equal(usd("100"));
+      expect([
+        await provider.getBalance(people.rider.address),
+        await provider.getBalance(people.driver.address),
+      ]).to.deep.equal([0n, 0n]);
+    });
   });
 
   describe("refusals, each with its code and sentence", function () {
