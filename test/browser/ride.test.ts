@@ -15,6 +15,8 @@ import {
   seriousViolations,
   shot,
   startHarness,
+  servedDeployment,
+  startRelayer,
   type Harness,
 } from "./harness";
 
@@ -204,6 +206,78 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await shot(a.page, "arbiter-phone");
     expect(a.errors, "console errors").to.deep.equal([]);
     await a.context.close();
+  });
+
+  it("a rider holding 0 ETH rides gasless through a relayer: request with a permit, accept, confirm, rate", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const relayer = await startRelayer(h);
+    // As `npm run app -- --relay <url>` serves it: /config.json names the relayer.
+    h.config.relay = relayer.url;
+    try {
+      const rider = await openPage(h, PHONE, "fresh", "rider");
+      const driver = await openPage(h, PHONE, 2, "driver");
+      const r = rider.page;
+      const d = driver.page;
+      const see = (p: Page, text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+      const host = new URL(relayer.url).host;
+      await see(r, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      await see(d, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      // A fresh key made in the browser: 0 ETH; it gets 100 tUSD and nothing else.
+      const account = r.locator("#account");
+      await expect_text(
+        r,
+        "#account option:checked",
+        /^New key in this browser \(no ETH\): 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}$/,
+      );
+      const me = (await account.getAttribute("data-address")) ?? "";
+      expect(me).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(await hre.ethers.provider.getBalance(me)).to.equal(0n);
+      const [, funded] = await hre.ethers.getSigners();
+      const fare = await hre.ethers.getContractAt("TestUSD", servedDeployment().fareToken.address, funded);
+      await (await fare.transfer(me, 100_000_000n)).wait();
+      await expect_text(r, ".bal-fare", /^100\.00 tUSD$/);
+
+      await r.getByLabel("Most I will pay").fill("12.50");
+      await checkA11y(r, "rider (gasless)");
+      await shot(r, "rider-phone-gasless");
+      await r.getByRole("button", { name: "Request a ride" }).click();
+      await see(r, "Done: Request a ride");
+      await expect_text(r, ".ride-state", "Looking for a driver");
+      await see(r, "Cancelling now is free: you get 12.50 tUSD back.");
+      await expect_text(r, ".bal-fare", /^87\.50 tUSD$/);
+
+      const rideNo = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+      await see(d, new RegExp(`^Ride #${rideNo}: up to 12\\.50 tUSD, pickup 0 cells away`));
+      await d.getByLabel(`My fare for ride #${rideNo}`).fill("11");
+      await d.getByRole("button", { name: "Offer", exact: true }).click();
+      await see(d, `Done: Offer #${rideNo}`);
+
+      const accept = r.getByRole("button", { name: /^Accept 11\.00 tUSD from 0x3C44/ });
+      await accept.waitFor({ timeout: SEEN });
+      await accept.click();
+      await expect_text(r, ".ride-state", "Driver on the way");
+      await d.getByRole("button", { name: "I have arrived" }).click();
+      await see(r, "Your driver has arrived.");
+      await d.getByRole("button", { name: "Rider picked up" }).click();
+      await expect_text(r, ".ride-state", "On the ride");
+      await r.getByLabel("Rating").selectOption("4");
+      await r.getByRole("button", { name: "Confirm drop-off and rate" }).click();
+      await see(r, "Ride finished. Thank you!");
+      await expect_text(r, ".ride-state", "Finished");
+      await expect_text(r, ".bal-fare", /^87\.50 tUSD$/);
+      await expect_text(r, ".bal-credit", /^1\.50 tUSD$/);
+      await shot(r, "rider-phone-gasless-done");
+      // Four relayed transactions (request with permit, accept, confirm with the rating... ) and still 0 ETH.
+      expect(await hre.ethers.provider.getBalance(me)).to.equal(0n);
+      expect(await hre.ethers.provider.getTransactionCount(me)).to.equal(0);
+      expect([...rider.errors, ...driver.errors], "console errors").to.deep.equal([]);
+      await rider.context.close();
+      await driver.context.close();
+    } finally {
+      delete h.config.relay;
+      await relayer.close();
+    }
   });
 
   after(function () {
