@@ -136,6 +136,12 @@ const en = {
   dutyLine: "Dispute #{id}: fare {fare}, rule by {deadline}",
   riderShare: "Rider's share (%) in dispute #{id}",
   rule: "Rule",
+  myRulings: "My rulings",
+  noRulings: "No rulings yet.",
+  rulingLine: "Dispute #{id}: I ruled {share} to the rider (recorded in block {block}; fee {fee}).",
+  rulingWaiting: "Waiting for the rest of the panel.",
+  rulingRuled: "The panel's ruling: {share} to the rider; it may be appealed until {until}.",
+  rulingResolved: "Resolved: {share} to the rider.",
   noCourt: "This deployment has no dispute court.",
 };
 
@@ -271,6 +277,12 @@ const ko: Record<Key, string> = {
   dutyLine: "분쟁 #{id}: 요금 {fare}, 기한 {deadline}",
   riderShare: "분쟁 #{id}의 승객 몫 (%)",
   rule: "판정",
+  myRulings: "내 판정",
+  noRulings: "아직 판정이 없습니다.",
+  rulingLine: "분쟁 #{id}: 승객에게 {share} 판정 (블록 {block}에 기록됨, 수수료 {fee}).",
+  rulingWaiting: "나머지 판정단을 기다리는 중입니다.",
+  rulingRuled: "판정단의 결정: 승객에게 {share}; {until}까지 항소할 수 있습니다.",
+  rulingResolved: "해결됨: 승객에게 {share}.",
   noCourt: "이 배포에는 분쟁 법원이 없습니다.",
 };
 

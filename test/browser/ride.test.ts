@@ -4,7 +4,9 @@ import path from "node:path";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
 import { loadFixture } from "../helpers/fixture";
-import { deployedWithParties } from "../tasks/helpers";
+import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "../tasks/helpers";
+import { DISPUTE_STATUSES } from "../../src/client/errors";
+import type { RequestResult } from "../../src/client";
 import {
   DESKTOP,
   PHONE,
@@ -278,6 +280,74 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
       delete h.config.relay;
       await relayer.close();
     }
+  });
+
+  it("an arbiter stakes RIDE, is drawn for a dispute, rules through the page and sees the ruling recorded", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Set-up by the tasks (the CLI's flows): account 3 drives a ride and earns RIDE.
+    const ride = async (driver: string) => {
+      const { rideId } = await run<RequestResult>("rider:request", {
+        account: RIDER,
+        from: "37.4979,127.0276",
+        to: "wydq8e",
+        maxFare: "20",
+        expires: "15m",
+      });
+      const id = rideId.toString();
+      await run("driver:accept", { account: driver, ride: id });
+      await run("driver:pickup", { account: driver, ride: id });
+      return id;
+    };
+    await run("driver:register", { account: OTHER_DRIVER, stake: "100" });
+    await run("rider:confirm", { account: RIDER, ride: await ride(OTHER_DRIVER), rating: "5" });
+    await run("driver:claim", { account: OTHER_DRIVER });
+    takeOutput();
+
+    // The arbiter stakes 15 RIDE through the page.
+    const a = await openPage(h, PHONE, Number(OTHER_DRIVER), "arbiter");
+    const p = a.page;
+    const see = (text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+    await see(/^Staked 0\.00 RIDE \(free 0\.00 RIDE\)$/);
+    await see("No rulings yet.");
+    await p.getByLabel("Stake RIDE").fill("15");
+    await p.getByRole("button", { name: "Stake RIDE" }).click();
+    await see("Done: Stake RIDE");
+    await see(/^Staked 15\.00 RIDE \(free 15\.00 RIDE\)$/);
+
+    // The rider disputes another ride (driver 2); the keeper passes the pool's phases (time and
+    // blocks moved on the local chain: BlockhashRandomness) and draws the one-seat panel: the
+    // only staked arbiter is drawn.
+    const disputed = await ride(DRIVER);
+    await run("ride:dispute", { account: RIDER, ride: disputed });
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    expect(DISPUTE_STATUSES[Number((await court.getDispute(disputed)).status)]).to.equal("Voting");
+
+    // The page shows the duty; the arbiter rules 70% to the rider.
+    await see(new RegExp(`^Dispute #${disputed}: fare 20\\.00 tUSD, rule by \\d{4}-\\d{2}-\\d{2}T.+\\(in (1d|23h)`));
+    await see(/^Staked 15\.00 RIDE \(free 5\.00 RIDE\)$/);
+    await checkA11y(p, "arbiter (a duty)");
+    await shot(p, "arbiter-phone-duty");
+    await p.getByLabel(`Rider's share (%) in dispute #${disputed}`).fill("70");
+    await p.getByRole("button", { name: "Rule", exact: true }).click();
+    await see(`Done: Rule #${disputed}`);
+    await see(
+      new RegExp(`^Dispute #${disputed}: I ruled 70% to the rider \\(recorded in block \\d+; fee 2\\.00 tUSD\\)\\.$`),
+    );
+    await see(/^The panel's ruling: 70% to the rider; it may be appealed until \d{4}-.+\(in (1d|23h)/);
+    await see("No disputes to rule on.");
+    await checkA11y(p, "arbiter (ruled)");
+    await shot(p, "arbiter-phone-ruled");
+    const d = await court.getDispute(disputed);
+    expect(DISPUTE_STATUSES[Number(d.status)]).to.equal("Ruled");
+    expect(d.riderBps).to.equal(7000n);
+    expect(a.errors, "console errors").to.deep.equal([]);
+    await a.context.close();
   });
 
   after(function () {
