@@ -110,13 +110,14 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await expect_text(d, ".earn-credit", "0.00 tUSD");
     await expect_text(d, ".bal-fare", /^910\.\d{2,6} tUSD$/);
 
-    // Desktop layout of both pages.
+    // Desktop layout of both pages at the end of the ride.
     for (const [p, name] of [
       [r, "rider"],
       [d, "driver"],
     ] as const) {
       await p.setViewportSize(DESKTOP);
-      await shot(p, `${name}-desktop`);
+      await checkA11y(p, `${name} (desktop, ride finished)`);
+      await shot(p, `${name}-desktop-finished`);
     }
     expect([...rider.errors, ...driver.errors], "console errors").to.deep.equal([]);
     await rider.context.close();
@@ -188,9 +189,38 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await expect_text(p, ".proposal-state", "Executed");
     await expect_text(p, '[data-param="feeBps"] .param-value', "3%");
     await p.setViewportSize(DESKTOP);
-    await shot(p, "voter-desktop");
+    await checkA11y(p, "voter (desktop, executed)");
+    await shot(p, "voter-desktop-executed");
     expect(v.errors, "console errors").to.deep.equal([]);
     await v.context.close();
+  });
+
+  it("lays every page out in two columns at desktop size (1280x900), axe clean", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const w = await openPage(h, DESKTOP, 1, "rider");
+    const p = w.page;
+    const pages = [
+      { link: "Ride", name: "rider", heading: "Where to?" },
+      { link: "Drive", name: "driver", heading: "Open requests near me" },
+      { link: "Vote", name: "voter", heading: "Voting power" },
+      { link: "Arbitrate", name: "arbiter", heading: "Arbiter stake" },
+    ];
+    for (const { link, name, heading } of pages) {
+      await p.getByRole("link", { name: link, exact: true }).click();
+      await p.getByRole("heading", { name: heading, exact: true }).first().waitFor({ timeout: SEEN });
+      await p.getByRole("heading", { name: "Balances" }).waitFor({ timeout: SEEN });
+      // Two columns: the page on the left, the balances beside it on the right.
+      const page = await p.locator("#page").boundingBox();
+      const balances = await p.locator(".balances").boundingBox();
+      if (page === null || balances === null) throw new Error(`${name}: the page or the balances is not shown`);
+      expect(balances.x, `${name}: balances beside the page`).to.be.greaterThan(page.x + page.width - 1);
+      expect(balances.y, `${name}: balances at the top`).to.be.lessThan(page.y + 40);
+      await checkA11y(p, `${name} (desktop)`);
+      await shot(p, `${name}-desktop`);
+    }
+    expect(w.errors, "console errors").to.deep.equal([]);
+    await w.context.close();
   });
 
   it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
@@ -270,6 +300,10 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
       await expect_text(r, ".bal-fare", /^87\.50 tUSD$/);
       await expect_text(r, ".bal-credit", /^1\.50 tUSD$/);
       await shot(r, "rider-phone-gasless-done");
+      await r.setViewportSize(DESKTOP);
+      await see(r, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      await checkA11y(r, "rider (desktop, gasless)");
+      await shot(r, "rider-desktop-gasless");
       // Four relayed transactions (request with permit, accept, confirm with the rating... ) and still 0 ETH.
       expect(await hre.ethers.provider.getBalance(me)).to.equal(0n);
       expect(await hre.ethers.provider.getTransactionCount(me)).to.equal(0);
@@ -343,6 +377,9 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await see("No disputes to rule on.");
     await checkA11y(p, "arbiter (ruled)");
     await shot(p, "arbiter-phone-ruled");
+    await p.setViewportSize(DESKTOP);
+    await checkA11y(p, "arbiter (desktop, ruled)");
+    await shot(p, "arbiter-desktop-ruled");
     const d = await court.getDispute(disputed);
     expect(DISPUTE_STATUSES[Number(d.status)]).to.equal("Ruled");
     expect(d.riderBps).to.equal(7000n);
