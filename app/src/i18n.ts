@@ -1,5 +1,5 @@
-// English and Korean: one small dictionary. Sentences from the client (errors and their hints)
-// stay in English; the labels around them are translated.
+// English and Korean: one small dictionary. The client's most common error sentences have Korean
+// versions in errors-ko.ts; the others stay in English, with the labels around them translated.
 
 const en = {
   appTitle: "RideCoop",
@@ -31,6 +31,7 @@ const en = {
   txDone: "Done: {label} (block {block})",
   txFailed: "Failed: {label}",
   error: "Error",
+  hint: "Hint",
   loading: "Loading…",
   // rider
   whereTo: "Where to?",
@@ -177,6 +178,7 @@ const ko: Record<Key, string> = {
   txDone: "완료: {label} (블록 {block})",
   txFailed: "실패: {label}",
   error: "오류",
+  hint: "힌트",
   loading: "불러오는 중…",
   whereTo: "어디로 갈까요?",
   pickup: "출발지",

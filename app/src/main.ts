@@ -10,7 +10,8 @@ import {
   type Deployment,
 } from "../../src/client";
 import { h, fill, shortAddress } from "./dom";
-import { t, setLang, currentLang, type Key } from "./i18n";
+import { t, setLang, currentLang, stateText, type Key } from "./i18n";
+import { koreanError } from "./errors-ko";
 import {
   FRESH,
   devKeyTransport,
@@ -111,7 +112,7 @@ async function boot(): Promise<void> {
           "div",
           { class: "error", role: "alert" },
           h("p", {}, e.sentence),
-          e.hint === undefined ? null : h("p", {}, `Hint: ${e.hint}`),
+          e.hint === undefined ? null : h("p", {}, `${t("hint")}: ${e.hint}`),
         ),
       ),
     );
@@ -137,12 +138,19 @@ async function boot(): Promise<void> {
         value === null ? localStorage.removeItem(prefix + key) : localStorage.setItem(prefix + key, value),
     },
     showError(err) {
-      const e = describeError(err);
+      const e = describeError(err, (re) =>
+        currentLang() === "ko"
+          ? koreanError(re.errorName, re.args, {
+              ...client.errorContext(undefined, re.cause),
+              rideState: (name) => stateText("st_", name),
+            })
+          : undefined,
+      );
       fill(
         status.errorBox,
         h("strong", {}, `${t("error")}: `),
         e.sentence,
-        e.hint === undefined ? null : h("span", { class: "hint-text" }, ` Hint: ${e.hint}`),
+        e.hint === undefined ? null : h("span", { class: "hint-text" }, ` ${t("hint")}: ${e.hint}`),
       );
       status.errorBox.hidden = false;
     },

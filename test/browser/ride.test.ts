@@ -139,9 +139,17 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
       );
     });
     expect(await alert.textContent()).to.match(/^Error: \w+: .+\. Hint: .+\.$/);
-    // Korean: the labels switch; the client's sentence stays in English.
+    const english = (await alert.textContent()) ?? "";
+    // Korean: the labels switch, and so does this common error's sentence and hint.
     await other.page.getByLabel("Language / Language").selectOption("ko");
     await other.page.getByRole("button", { name: "등록 및 예치" }).waitFor({ timeout: SEEN });
+    await other.page.getByLabel("예치금", { exact: true }).fill("100000");
+    await other.page.getByRole("button", { name: "등록 및 예치" }).click();
+    await other.page.getByText(/^오류: /).waitFor({ timeout: SEEN });
+    const korean = (await other.page.getByRole("alert").textContent()) ?? "";
+    expect(korean, `Korean for: ${english}`).to.match(
+      /^오류: ERC20InsufficientBalance: 0x[0-9a-fA-F]{40} 계정의 잔액은 1,000\.00 tUSD인데 100,000\.00 tUSD이\(가\) 필요합니다\. 힌트: 먼저 토큰을 더 받으세요 .+\.$/,
+    );
     await checkA11y(other.page, "driver (Korean)");
     await shot(other.page, "driver-phone-korean");
     expect(
