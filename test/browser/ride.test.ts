@@ -231,6 +231,63 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await w.context.close();
   });
 
+  it("reaches every control of the rider page by Tab, in reading order, and works the cell pad by keyboard", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const k = await openPage(h, PHONE, 1, "rider");
+    const p = k.page;
+    await p.getByRole("button", { name: "Request a ride" }).waitFor({ timeout: SEEN });
+    await p.getByRole("button", { name: /^Get 100 test tUSD$/ }).waitFor({ timeout: SEEN });
+    // A control as a person (or a screen reader) names it.
+    const describe = `(el) => {
+      if (!el || el === document.body) return "(body)";
+      const label = el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].textContent : "") || el.textContent || "";
+      return el.tagName.toLowerCase() + ": " + label.trim().replace(/\\s+/g, " ");
+    }`;
+    // Every visible, enabled control in document order (no positive tabindex anywhere).
+    const controls = (await p.evaluate(`(() => {
+      const describe = ${describe};
+      const all = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")];
+      return all
+        .filter((el) => !el.disabled && el.getAttribute("tabindex") !== "-1" && el.checkVisibility())
+        .map(describe);
+    })()`)) as string[];
+    expect(
+      await p.evaluate(`[...document.querySelectorAll("[tabindex]")].filter((el) => el.tabIndex > 0).length`),
+    ).to.equal(0);
+    expect(controls).to.include.members([
+      "select: Account",
+      "a: Ride",
+      "input: Pickup",
+      "button: Move Pickup north",
+      "input: Drop-off",
+      "input: Most I will pay",
+      "button: Request a ride",
+      "button: Get 100 test tUSD",
+    ]);
+    const reached: string[] = [];
+    for (let i = 0; i < controls.length; i++) {
+      await p.keyboard.press("Tab");
+      reached.push((await p.evaluate(`(${describe})(document.activeElement)`)) as string);
+    }
+    expect(reached, "Tab order").to.deep.equal(controls);
+
+    // The pad by keyboard: Enter and Space move the pickup by one cell and back.
+    const info = p.locator(".cellinfo").first();
+    expect((await info.textContent()) ?? "").to.match(/^Cell wydm6d \(about /);
+    await p.getByRole("button", { name: "Move Pickup north", exact: true }).focus();
+    await p.keyboard.press("Enter");
+    await expect_text(p, ".cellinfo", /^Cell wydm6e \(about /);
+    expect(await p.getByLabel("Pickup", { exact: true }).inputValue()).to.equal("wydm6e");
+    await p.getByRole("button", { name: "Move Pickup south", exact: true }).focus();
+    await p.keyboard.press("Space");
+    // Back in the first cell (now at its centre rather than the typed point).
+    await expect_text(p, ".cellinfo", /^Cell wydm6d \(about /);
+    expect(await p.getByLabel("Pickup", { exact: true }).inputValue()).to.equal("wydm6d");
+    expect(k.errors, "console errors").to.deep.equal([]);
+    await k.context.close();
+  });
+
   it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
     this.timeout(LIMIT);
     if (h === undefined) throw new Error("no harness");
