@@ -1,5 +1,7 @@
 // `npm run app`: serves app/dist (built by `npm run app:build`) with deployments/<network>.json
 // as /deployment.json. Against `npm run node` + `npx hardhat deploy --network localhost`.
+// `npm run app -- --relay <url>` (or RIDECOOP_RELAY=<url>): every transaction goes through that
+// relayer (`npm run relayer`), gasless; served as /config.json.
 import fs from "node:fs";
 import path from "node:path";
 import { serveApp } from "../src/node/static-server";
@@ -18,8 +20,19 @@ async function main(): Promise<void> {
       `warning: ${path.relative(root, deployment)} does not exist yet: deploy with \`npx hardhat deploy --network ${network}\``,
     );
   }
-  const server = await serveApp(dist, deployment, port);
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--relay");
+  if (at >= 0 && (args[at + 1] === undefined || args[at + 1].startsWith("--"))) {
+    throw new Error("--relay needs the relayer's URL, e.g. --relay http://127.0.0.1:8787");
+  }
+  const relay = at >= 0 ? args[at + 1] : process.env.RIDECOOP_RELAY;
+  const server = await serveApp(dist, deployment, port, relay === undefined || relay === "" ? {} : { relay });
   console.log(`RideCoop app: ${server.url}/#rider  (driver: ${server.url}/?account=2#driver)`);
+  if (relay !== undefined && relay !== "") {
+    console.log(
+      `gasless: every transaction through the relayer at ${relay} (a 0-ETH key: ${server.url}/?account=fresh#rider)`,
+    );
+  }
   console.log(`node: ${process.env.RIDECOOP_LOCALHOST_URL ?? "http://127.0.0.1:8545"} (add ?rpc=<url> to change it)`);
 }
 

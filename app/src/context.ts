@@ -20,9 +20,18 @@ export interface AppContext {
   storage: { get(key: string): string | null; set(key: string, value: string | null): void };
 }
 
-/** An error as one sentence with a hint, whatever layer it came from. */
-export function describeError(err: unknown): { sentence: string; hint?: string } {
-  if (err instanceof RideCoopError) return { sentence: `${err.errorName}: ${err.sentence}.`, hint: `${err.hint}.` };
+/**
+ * An error as one sentence with a hint, whatever layer it came from. `translate` may give a
+ * client error's sentence and hint in the page's language (undefined: the client's English).
+ */
+export function describeError(
+  err: unknown,
+  translate?: (e: RideCoopError) => { sentence: string; hint: string } | undefined,
+): { sentence: string; hint?: string } {
+  if (err instanceof RideCoopError) {
+    const said = translate?.(err) ?? err;
+    return { sentence: `${err.errorName}: ${said.sentence}.`, hint: `${said.hint}.` };
+  }
   if (err instanceof InputError) return { sentence: err.message };
   const e = err as { shortMessage?: unknown; message?: unknown; info?: { error?: { message?: unknown } } } | null;
   const text = String(e?.info?.error?.message ?? e?.shortMessage ?? e?.message ?? err);

@@ -1,5 +1,5 @@
-// English and Korean: one small dictionary. Sentences from the client (errors and their hints)
-// stay in English; the labels around them are translated.
+// English and Korean: one small dictionary. The client's most common error sentences have Korean
+// versions in errors-ko.ts; the others stay in English, with the labels around them translated.
 
 const en = {
   appTitle: "RideCoop",
@@ -15,6 +15,8 @@ const en = {
   connectedVia: "Signing with {how}",
   viaDevKey: "a local dev key (chain 31337 only)",
   viaWallet: "your browser wallet",
+  gaslessVia: "Gasless via {relay}: a relayer pays the gas, you only sign.",
+  freshKey: "New key in this browser (no ETH)",
   balances: "Balances",
   wallet_tusd: "In wallet",
   credit: "Withdrawable",
@@ -29,6 +31,7 @@ const en = {
   txDone: "Done: {label} (block {block})",
   txFailed: "Failed: {label}",
   error: "Error",
+  hint: "Hint",
   loading: "Loading…",
   // rider
   whereTo: "Where to?",
@@ -134,6 +137,12 @@ const en = {
   dutyLine: "Dispute #{id}: fare {fare}, rule by {deadline}",
   riderShare: "Rider's share (%) in dispute #{id}",
   rule: "Rule",
+  myRulings: "My rulings",
+  noRulings: "No rulings yet.",
+  rulingLine: "Dispute #{id}: I ruled {share} to the rider (recorded in block {block}; fee {fee}).",
+  rulingWaiting: "Waiting for the rest of the panel.",
+  rulingRuled: "The panel's ruling: {share} to the rider; it may be appealed until {until}.",
+  rulingResolved: "Resolved: {share} to the rider.",
   noCourt: "This deployment has no dispute court.",
 };
 
@@ -153,6 +162,8 @@ const ko: Record<Key, string> = {
   connectedVia: "서명: {how}",
   viaDevKey: "로컬 개발 키 (체인 31337 전용)",
   viaWallet: "브라우저 지갑",
+  gaslessVia: "{relay}를 통한 가스 없는 거래: 릴레이어가 가스비를 내고, 당신은 서명만 합니다.",
+  freshKey: "이 브라우저의 새 키 (ETH 없음)",
   balances: "잔액",
   wallet_tusd: "지갑",
   credit: "출금 가능",
@@ -167,6 +178,7 @@ const ko: Record<Key, string> = {
   txDone: "완료: {label} (블록 {block})",
   txFailed: "실패: {label}",
   error: "오류",
+  hint: "힌트",
   loading: "불러오는 중…",
   whereTo: "어디로 갈까요?",
   pickup: "출발지",
@@ -267,6 +279,12 @@ const ko: Record<Key, string> = {
   dutyLine: "분쟁 #{id}: 요금 {fare}, 기한 {deadline}",
   riderShare: "분쟁 #{id}의 승객 몫 (%)",
   rule: "판정",
+  myRulings: "내 판정",
+  noRulings: "아직 판정이 없습니다.",
+  rulingLine: "분쟁 #{id}: 승객에게 {share} 판정 (블록 {block}에 기록됨, 수수료 {fee}).",
+  rulingWaiting: "나머지 판정단을 기다리는 중입니다.",
+  rulingRuled: "판정단의 결정: 승객에게 {share}; {until}까지 항소할 수 있습니다.",
+  rulingResolved: "해결됨: 승객에게 {share}.",
   noCourt: "이 배포에는 분쟁 법원이 없습니다.",
 };
 

@@ -10,8 +10,17 @@ import {
   type Deployment,
 } from "../../src/client";
 import { h, fill, shortAddress } from "./dom";
-import { t, setLang, currentLang, type Key } from "./i18n";
-import { devKeyTransport, injectedWallet, walletTransport, LOCAL_CHAIN_ID, type Transport } from "./transport";
+import { t, setLang, currentLang, stateText, type Key } from "./i18n";
+import { koreanError } from "./errors-ko";
+import {
+  FRESH,
+  devKeyTransport,
+  injectedWallet,
+  relayedTransport,
+  walletTransport,
+  LOCAL_CHAIN_ID,
+  type Transport,
+} from "./transport";
 import { describeError, statusViews, txBlock, type AppContext } from "./context";
 import type { Page } from "./pages/page";
 import { riderPage } from "./pages/rider";
@@ -39,13 +48,38 @@ async function loadDeployment(): Promise<Deployment> {
   return validateDeployment(await res.json(), url);
 }
 
+/** The served app config (`config.json` beside index.html; `npm run app -- --relay <url>` writes it). */
+interface AppConfig {
+  relay?: string;
+}
+
+async function loadConfig(): Promise<AppConfig> {
+  const res = await fetch("./config.json", { cache: "no-store" }).catch(() => undefined);
+  if (res === undefined || !res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return {};
+  const body = (await res.json().catch(() => ({}))) as { relay?: unknown };
+  return typeof body.relay === "string" && body.relay !== "" ? { relay: body.relay } : {};
+}
+
+/** The relayer to send through: `?relay=<url>` (or `?relay=off`), else the config's `relay`, else none. */
+async function relayUrl(): Promise<string | undefined> {
+  const asked = query.get("relay");
+  if (asked !== null) return asked === "" || asked === "off" ? undefined : asked;
+  return (await loadConfig()).relay;
+}
+
 async function pickTransport(deployment: Deployment): Promise<Transport> {
+  const direct = await directTransport(deployment);
+  const relay = await relayUrl();
+  return relay === undefined ? direct : relayedTransport(direct, relay, deployment);
+}
+
+async function directTransport(deployment: Deployment): Promise<Transport> {
   const wallet = injectedWallet();
   const wantWallet = query.get("wallet") === "1";
   if (BigInt(deployment.chainId) === LOCAL_CHAIN_ID && !wantWallet) {
     const rpc = query.get("rpc") ?? "http://127.0.0.1:8545";
-    const account = Number(query.get("account") ?? localStorage.getItem("ridecoop:account") ?? "1");
-    return devKeyTransport(rpc, account);
+    const asked = query.get("account") ?? localStorage.getItem("ridecoop:account") ?? "1";
+    return devKeyTransport(rpc, asked === FRESH ? FRESH : Number(asked));
   }
   if (wallet === undefined) {
     throw new Error(
@@ -78,7 +112,7 @@ async function boot(): Promise<void> {
           "div",
           { class: "error", role: "alert" },
           h("p", {}, e.sentence),
-          e.hint === undefined ? null : h("p", {}, `Hint: ${e.hint}`),
+          e.hint === undefined ? null : h("p", {}, `${t("hint")}: ${e.hint}`),
         ),
       ),
     );
@@ -104,12 +138,19 @@ async function boot(): Promise<void> {
         value === null ? localStorage.removeItem(prefix + key) : localStorage.setItem(prefix + key, value),
     },
     showError(err) {
-      const e = describeError(err);
+      const e = describeError(err, (re) =>
+        currentLang() === "ko"
+          ? koreanError(re.errorName, re.args, {
+              ...client.errorContext(undefined, re.cause),
+              rideState: (name) => stateText("st_", name),
+            })
+          : undefined,
+      );
       fill(
         status.errorBox,
         h("strong", {}, `${t("error")}: `),
         e.sentence,
-        e.hint === undefined ? null : h("span", { class: "hint-text" }, ` Hint: ${e.hint}`),
+        e.hint === undefined ? null : h("span", { class: "hint-text" }, ` ${t("hint")}: ${e.hint}`),
       );
       status.errorBox.hidden = false;
     },
@@ -204,13 +245,15 @@ async function boot(): Promise<void> {
     h("option", { value: "en", selected: currentLang() === "en" }, "English"),
     h("option", { value: "ko", selected: currentLang() === "ko" }, "한국어"),
   );
+  const local = transport.inner ?? transport;
   const accountControl =
-    transport.kind === "dev-key"
+    local.kind === "dev-key"
       ? h(
           "select",
           {
             id: "account",
             name: "account",
+            "data-address": me,
             onchange: (ev: Event) => {
               const v = (ev.target as HTMLSelectElement).value;
               localStorage.setItem("ridecoop:account", v);
@@ -222,12 +265,18 @@ async function boot(): Promise<void> {
           ...transport.accounts.map((a, i) =>
             h(
               "option",
-              { value: String(i), selected: a.toLowerCase() === me.toLowerCase() },
+              { value: String(i), selected: local.fresh !== true && a.toLowerCase() === me.toLowerCase() },
               `${t("localAccount", { i })}: ${shortAddress(a)}`,
             ),
           ),
+          h(
+            "option",
+            { value: FRESH, selected: local.fresh === true },
+            local.fresh === true ? `${t("freshKey")}: ${shortAddress(me)}` : t("freshKey"),
+          ),
         )
-      : h("output", { id: "account" }, shortAddress(me));
+      : h("output", { id: "account", "data-address": me }, shortAddress(me));
+  const how = t(local.kind === "dev-key" ? "viaDevKey" : "viaWallet");
   const nav = h(
     "nav",
     { "aria-label": "Pages" },
@@ -251,11 +300,14 @@ async function boot(): Promise<void> {
     h(
       "main",
       {},
-      h(
-        "p",
-        { class: "via muted" },
-        t("connectedVia", { how: t(transport.kind === "dev-key" ? "viaDevKey" : "viaWallet") }),
-      ),
+      h("p", { class: "via muted" }, t("connectedVia", { how })),
+      transport.relay === undefined
+        ? null
+        : h(
+            "p",
+            { class: "gasless notice", title: transport.relay },
+            t("gaslessVia", { relay: relayName(transport.relay) }),
+          ),
       status.errorBox,
       pageHolder,
       balanceCard,
@@ -285,6 +337,15 @@ async function boot(): Promise<void> {
   show();
   window.clearInterval(timer);
   timer = window.setInterval(() => void refreshAll(), 1500);
+}
+
+/** A relayer's URL as a person reads it: its host and port. */
+function relayName(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 let timer = 0;

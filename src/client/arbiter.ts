@@ -2,7 +2,7 @@
 // Methods of RideCoopClient (client.ts mixes them in); `this` is the client.
 import { getAddress, ZeroAddress } from "ethers";
 import { DISPUTE_STATUSES } from "./errors";
-import type { TxResult, ArbiterDuty, ArbiterStatus } from "./types";
+import type { TxResult, ArbiterDuty, ArbiterRuling, ArbiterStatus } from "./types";
 import type { RideCoopClient } from "./client";
 
 export const arbiterOps = {
@@ -88,6 +88,32 @@ export const arbiterOps = {
       });
     }
     return out.sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0));
+  },
+
+  /** The rulings the caller gave (its `Voted` events), newest first, with where each dispute stands now. */
+  async arbiterRulings(this: RideCoopClient, account?: string): Promise<ArbiterRuling[]> {
+    const court = this.court;
+    const who = account === undefined ? await this.address() : getAddress(account);
+    const voted = await this.events(court.filters.Voted(undefined, undefined, who), court);
+    const out: ArbiterRuling[] = [];
+    for (const l of voted) {
+      const { disputeId, round, riderBps, fee } = l.args;
+      const d = await court.getDispute(disputeId);
+      const status = DISPUTE_STATUSES[Number(d.status)];
+      const sameRound = d.round === round;
+      const decided = sameRound && (status === "Ruled" || status === "Resolved");
+      out.push({
+        disputeId,
+        round: Number(round),
+        riderBps: Number(riderBps),
+        fee,
+        blockNumber: l.blockNumber,
+        status,
+        panelRiderBps: decided ? Number(d.riderBps) : undefined,
+        appealUntil: status === "Ruled" && sameRound ? d.deadline : undefined,
+      });
+    }
+    return out.reverse();
   },
 
   /** A seated arbiter rules `riderBps` of the fare to the rider. */

@@ -166,6 +166,23 @@ export interface ArbiterDuty {
   proposal?: { proposer: string; riderBps: number };
 }
 
+/** A ruling the arbiter gave (its `Voted` event) and where its dispute stands now. */
+export interface ArbiterRuling {
+  disputeId: bigint;
+  round: number;
+  /** The arbiter's own split: basis points of the fare to the rider. */
+  riderBps: number;
+  /** The fare-token fee it was credited for ruling. */
+  fee: bigint;
+  blockNumber: number;
+  /** The dispute's status now: Voting (the panel is not complete), Ruled, Resolved... */
+  status: string;
+  /** The panel's ruling (the median) once the round is ruled. */
+  panelRiderBps?: number;
+  /** Ruled: until when the ruling may be appealed. */
+  appealUntil?: bigint;
+}
+
 export interface ArbiterStatus {
   account: string;
   stake: bigint;

@@ -1,6 +1,6 @@
 // A tiny static server for the web app's bundle (app/dist), with the chain's deployment file
 // served as /deployment.json. `npm run app` and the browser tests use it; any static host can
-// serve the bundle instead (put deployment.json beside index.html).
+// serve the bundle instead (put deployment.json, and config.json if any, beside index.html).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -19,11 +19,29 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `dir` on 127.0.0.1 (`port` 0: a free one); /deployment.json comes from `deploymentFile`. */
-export async function serveApp(dir: string, deploymentFile: string, port = 0): Promise<StaticServer> {
+/** The app's run-time settings, served as /config.json (`relay`: the relayer's URL, gasless). */
+export interface AppConfig {
+  relay?: string;
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 (`port` 0: a free one); /deployment.json comes from `deploymentFile`,
+ * /config.json from `config` (read on every request when a function).
+ */
+export async function serveApp(
+  dir: string,
+  deploymentFile: string,
+  port = 0,
+  config: AppConfig | (() => AppConfig) = {},
+): Promise<StaticServer> {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/config.json") {
+      const body = JSON.stringify(typeof config === "function" ? config() : config);
+      res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-cache" }).end(body);
+      return;
+    }
     let file = url.pathname === "/deployment.json" ? deploymentFile : path.join(root, decodeURIComponent(url.pathname));
     if (file !== deploymentFile && !path.resolve(file).startsWith(root)) {
       res.writeHead(403).end("forbidden");

@@ -7,9 +7,14 @@ import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import type { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
+import { HDNodeWallet, JsonRpcProvider, Network } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
-import { serveApp, type StaticServer } from "../../src/node/static-server";
+import { serveApp, type AppConfig, type StaticServer } from "../../src/node/static-server";
+import { validateDeployment, type Deployment } from "../../src/client/deployment";
+import { Relayer } from "../../src/relayer/relayer";
+import { serve } from "../../src/relayer/server";
+import { RelayStore } from "../../src/relayer/store";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const CHROMIUM = process.env.RIDECOOP_CHROMIUM ?? "/usr/bin/chromium";
@@ -59,6 +64,8 @@ export interface Harness {
   rpc: string;
   app: string;
   browser: Browser;
+  /** What the static server answers for /config.json (as `npm run app -- --relay <url>` does). */
+  config: AppConfig;
   close(): Promise<void>;
 }
 
@@ -71,9 +78,12 @@ export async function startHarness(): Promise<Harness> {
     provider: hre.network.provider,
   })) as JsonRpcServer;
   const { port } = await node.listen();
+  const config: AppConfig = {};
   const stat: StaticServer = await serveApp(
     path.join(ROOT, "app", "dist"),
     path.join(ROOT, "deployments", `${hre.network.name}.json`),
+    0,
+    () => config,
   );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -81,6 +91,7 @@ export async function startHarness(): Promise<Harness> {
     rpc: `http://127.0.0.1:${port}`,
     app: stat.url,
     browser,
+    config,
     async close() {
       await browser.close();
       await stat.close();
@@ -89,11 +100,50 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
+/** The deployment the app is served (the fixture's `deployments/<network>.json`). */
+export function servedDeployment(): Deployment {
+  const file = path.join(ROOT, "deployments", `${hre.network.name}.json`);
+  return validateDeployment(JSON.parse(fs.readFileSync(file, "utf8")), file);
+}
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+/**
+ * A relayer in this process (in-memory store) on a free port, over the harness's node; its hot key
+ * is the node's default account `hotKey`. `close()` stops it.
+ */
+export async function startRelayer(h: Harness, hotKey = 9): Promise<{ url: string; close(): Promise<void> }> {
+  const deployment = servedDeployment();
+  const provider = new JsonRpcProvider(h.rpc, Network.from(31337), { staticNetwork: true, cacheTimeout: -1 });
+  provider.pollingInterval = 100;
+  const store = await RelayStore.open(undefined);
+  const relayer = new Relayer({
+    deployment,
+    provider,
+    wallet: HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${hotKey}`).connect(provider),
+    store,
+    quota: { requestsPerHour: 100, gasPerDay: 50_000_000n },
+    replaceAfterMs: 60_000,
+    pollMs: 100,
+  });
+  await relayer.start();
+  const server = await serve(relayer, "127.0.0.1", 0);
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await relayer.stop();
+      await store.close();
+      provider.destroy();
+    },
+  };
+}
+
 /** A page that records console errors and uncaught exceptions (a test fails on any). */
 export async function openPage(
   h: Harness,
   viewport: { width: number; height: number },
-  account: number,
+  account: number | "fresh",
   hash: string,
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await h.browser.newContext({ viewport, deviceScaleFactor: 1 });

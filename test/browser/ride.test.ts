@@ -4,7 +4,9 @@ import path from "node:path";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
 import { loadFixture } from "../helpers/fixture";
-import { deployedWithParties } from "../tasks/helpers";
+import { DRIVER, OTHER_DRIVER, RIDER, deployedWithParties, run, takeOutput } from "../tasks/helpers";
+import { DISPUTE_STATUSES } from "../../src/client/errors";
+import type { RequestResult } from "../../src/client";
 import {
   DESKTOP,
   PHONE,
@@ -15,6 +17,8 @@ import {
   seriousViolations,
   shot,
   startHarness,
+  servedDeployment,
+  startRelayer,
   type Harness,
 } from "./harness";
 
@@ -106,13 +110,14 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await expect_text(d, ".earn-credit", "0.00 tUSD");
     await expect_text(d, ".bal-fare", /^910\.\d{2,6} tUSD$/);
 
-    // Desktop layout of both pages.
+    // Desktop layout of both pages at the end of the ride.
     for (const [p, name] of [
       [r, "rider"],
       [d, "driver"],
     ] as const) {
       await p.setViewportSize(DESKTOP);
-      await shot(p, `${name}-desktop`);
+      await checkA11y(p, `${name} (desktop, ride finished)`);
+      await shot(p, `${name}-desktop-finished`);
     }
     expect([...rider.errors, ...driver.errors], "console errors").to.deep.equal([]);
     await rider.context.close();
@@ -134,9 +139,17 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
       );
     });
     expect(await alert.textContent()).to.match(/^Error: \w+: .+\. Hint: .+\.$/);
-    // Korean: the labels switch; the client's sentence stays in English.
+    const english = (await alert.textContent()) ?? "";
+    // Korean: the labels switch, and so does this common error's sentence and hint.
     await other.page.getByLabel("Language / Language").selectOption("ko");
     await other.page.getByRole("button", { name: "등록 및 예치" }).waitFor({ timeout: SEEN });
+    await other.page.getByLabel("예치금", { exact: true }).fill("100000");
+    await other.page.getByRole("button", { name: "등록 및 예치" }).click();
+    await other.page.getByText(/^오류: /).waitFor({ timeout: SEEN });
+    const korean = (await other.page.getByRole("alert").textContent()) ?? "";
+    expect(korean, `Korean for: ${english}`).to.match(
+      /^오류: ERC20InsufficientBalance: 0x[0-9a-fA-F]{40} 계정의 잔액은 1,000\.00 tUSD인데 100,000\.00 tUSD이\(가\) 필요합니다\. 힌트: 먼저 토큰을 더 받으세요 .+\.$/,
+    );
     await checkA11y(other.page, "driver (Korean)");
     await shot(other.page, "driver-phone-korean");
     expect(
@@ -184,9 +197,95 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await expect_text(p, ".proposal-state", "Executed");
     await expect_text(p, '[data-param="feeBps"] .param-value', "3%");
     await p.setViewportSize(DESKTOP);
-    await shot(p, "voter-desktop");
+    await checkA11y(p, "voter (desktop, executed)");
+    await shot(p, "voter-desktop-executed");
     expect(v.errors, "console errors").to.deep.equal([]);
     await v.context.close();
+  });
+
+  it("lays every page out in two columns at desktop size (1280x900), axe clean", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const w = await openPage(h, DESKTOP, 1, "rider");
+    const p = w.page;
+    const pages = [
+      { link: "Ride", name: "rider", heading: "Where to?" },
+      { link: "Drive", name: "driver", heading: "Open requests near me" },
+      { link: "Vote", name: "voter", heading: "Voting power" },
+      { link: "Arbitrate", name: "arbiter", heading: "Arbiter stake" },
+    ];
+    for (const { link, name, heading } of pages) {
+      await p.getByRole("link", { name: link, exact: true }).click();
+      await p.getByRole("heading", { name: heading, exact: true }).first().waitFor({ timeout: SEEN });
+      await p.getByRole("heading", { name: "Balances" }).waitFor({ timeout: SEEN });
+      // Two columns: the page on the left, the balances beside it on the right.
+      const page = await p.locator("#page").boundingBox();
+      const balances = await p.locator(".balances").boundingBox();
+      if (page === null || balances === null) throw new Error(`${name}: the page or the balances is not shown`);
+      expect(balances.x, `${name}: balances beside the page`).to.be.greaterThan(page.x + page.width - 1);
+      expect(balances.y, `${name}: balances at the top`).to.be.lessThan(page.y + 40);
+      await checkA11y(p, `${name} (desktop)`);
+      await shot(p, `${name}-desktop`);
+    }
+    expect(w.errors, "console errors").to.deep.equal([]);
+    await w.context.close();
+  });
+
+  it("reaches every control of the rider page by Tab, in reading order, and works the cell pad by keyboard", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const k = await openPage(h, PHONE, 1, "rider");
+    const p = k.page;
+    await p.getByRole("button", { name: "Request a ride" }).waitFor({ timeout: SEEN });
+    await p.getByRole("button", { name: /^Get 100 test tUSD$/ }).waitFor({ timeout: SEEN });
+    // A control as a person (or a screen reader) names it.
+    const describe = `(el) => {
+      if (!el || el === document.body) return "(body)";
+      const label = el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].textContent : "") || el.textContent || "";
+      return el.tagName.toLowerCase() + ": " + label.trim().replace(/\\s+/g, " ");
+    }`;
+    // Every visible, enabled control in document order (no positive tabindex anywhere).
+    const controls = (await p.evaluate(`(() => {
+      const describe = ${describe};
+      const all = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")];
+      return all
+        .filter((el) => !el.disabled && el.getAttribute("tabindex") !== "-1" && el.checkVisibility())
+        .map(describe);
+    })()`)) as string[];
+    expect(
+      await p.evaluate(`[...document.querySelectorAll("[tabindex]")].filter((el) => el.tabIndex > 0).length`),
+    ).to.equal(0);
+    expect(controls).to.include.members([
+      "select: Account",
+      "a: Ride",
+      "input: Pickup",
+      "button: Move Pickup north",
+      "input: Drop-off",
+      "input: Most I will pay",
+      "button: Request a ride",
+      "button: Get 100 test tUSD",
+    ]);
+    const reached: string[] = [];
+    for (let i = 0; i < controls.length; i++) {
+      await p.keyboard.press("Tab");
+      reached.push((await p.evaluate(`(${describe})(document.activeElement)`)) as string);
+    }
+    expect(reached, "Tab order").to.deep.equal(controls);
+
+    // The pad by keyboard: Enter and Space move the pickup by one cell and back.
+    const info = p.locator(".cellinfo").first();
+    expect((await info.textContent()) ?? "").to.match(/^Cell wydm6d \(about /);
+    await p.getByRole("button", { name: "Move Pickup north", exact: true }).focus();
+    await p.keyboard.press("Enter");
+    await expect_text(p, ".cellinfo", /^Cell wydm6e \(about /);
+    expect(await p.getByLabel("Pickup", { exact: true }).inputValue()).to.equal("wydm6e");
+    await p.getByRole("button", { name: "Move Pickup south", exact: true }).focus();
+    await p.keyboard.press("Space");
+    // Back in the first cell (now at its centre rather than the typed point).
+    await expect_text(p, ".cellinfo", /^Cell wydm6d \(about /);
+    expect(await p.getByLabel("Pickup", { exact: true }).inputValue()).to.equal("wydm6d");
+    expect(k.errors, "console errors").to.deep.equal([]);
+    await k.context.close();
   });
 
   it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
@@ -202,6 +301,153 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
       });
     await checkA11y(a.page, "arbiter");
     await shot(a.page, "arbiter-phone");
+    expect(a.errors, "console errors").to.deep.equal([]);
+    await a.context.close();
+  });
+
+  it("a rider holding 0 ETH rides gasless through a relayer: request with a permit, accept, confirm, rate", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const relayer = await startRelayer(h);
+    // As `npm run app -- --relay <url>` serves it: /config.json names the relayer.
+    h.config.relay = relayer.url;
+    try {
+      const rider = await openPage(h, PHONE, "fresh", "rider");
+      const driver = await openPage(h, PHONE, 2, "driver");
+      const r = rider.page;
+      const d = driver.page;
+      const see = (p: Page, text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+      const host = new URL(relayer.url).host;
+      await see(r, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      await see(d, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      // A fresh key made in the browser: 0 ETH; it gets 100 tUSD and nothing else.
+      const account = r.locator("#account");
+      await expect_text(
+        r,
+        "#account option:checked",
+        /^New key in this browser \(no ETH\): 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}$/,
+      );
+      const me = (await account.getAttribute("data-address")) ?? "";
+      expect(me).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(await hre.ethers.provider.getBalance(me)).to.equal(0n);
+      const [, funded] = await hre.ethers.getSigners();
+      const fare = await hre.ethers.getContractAt("TestUSD", servedDeployment().fareToken.address, funded);
+      await (await fare.transfer(me, 100_000_000n)).wait();
+      await expect_text(r, ".bal-fare", /^100\.00 tUSD$/);
+
+      await r.getByLabel("Most I will pay").fill("12.50");
+      await checkA11y(r, "rider (gasless)");
+      await shot(r, "rider-phone-gasless");
+      await r.getByRole("button", { name: "Request a ride" }).click();
+      await see(r, "Done: Request a ride");
+      await expect_text(r, ".ride-state", "Looking for a driver");
+      await see(r, "Cancelling now is free: you get 12.50 tUSD back.");
+      await expect_text(r, ".bal-fare", /^87\.50 tUSD$/);
+
+      const rideNo = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+      await see(d, new RegExp(`^Ride #${rideNo}: up to 12\\.50 tUSD, pickup 0 cells away`));
+      await d.getByLabel(`My fare for ride #${rideNo}`).fill("11");
+      await d.getByRole("button", { name: "Offer", exact: true }).click();
+      await see(d, `Done: Offer #${rideNo}`);
+
+      const accept = r.getByRole("button", { name: /^Accept 11\.00 tUSD from 0x3C44/ });
+      await accept.waitFor({ timeout: SEEN });
+      await accept.click();
+      await expect_text(r, ".ride-state", "Driver on the way");
+      await d.getByRole("button", { name: "I have arrived" }).click();
+      await see(r, "Your driver has arrived.");
+      await d.getByRole("button", { name: "Rider picked up" }).click();
+      await expect_text(r, ".ride-state", "On the ride");
+      await r.getByLabel("Rating").selectOption("4");
+      await r.getByRole("button", { name: "Confirm drop-off and rate" }).click();
+      await see(r, "Ride finished. Thank you!");
+      await expect_text(r, ".ride-state", "Finished");
+      await expect_text(r, ".bal-fare", /^87\.50 tUSD$/);
+      await expect_text(r, ".bal-credit", /^1\.50 tUSD$/);
+      await shot(r, "rider-phone-gasless-done");
+      await r.setViewportSize(DESKTOP);
+      await see(r, `Gasless via ${host}: a relayer pays the gas, you only sign.`);
+      await checkA11y(r, "rider (desktop, gasless)");
+      await shot(r, "rider-desktop-gasless");
+      // Four relayed transactions (request with permit, accept, confirm with the rating... ) and still 0 ETH.
+      expect(await hre.ethers.provider.getBalance(me)).to.equal(0n);
+      expect(await hre.ethers.provider.getTransactionCount(me)).to.equal(0);
+      expect([...rider.errors, ...driver.errors], "console errors").to.deep.equal([]);
+      await rider.context.close();
+      await driver.context.close();
+    } finally {
+      delete h.config.relay;
+      await relayer.close();
+    }
+  });
+
+  it("an arbiter stakes RIDE, is drawn for a dispute, rules through the page and sees the ruling recorded", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Set-up by the tasks (the CLI's flows): account 3 drives a ride and earns RIDE.
+    const ride = async (driver: string) => {
+      const { rideId } = await run<RequestResult>("rider:request", {
+        account: RIDER,
+        from: "37.4979,127.0276",
+        to: "wydq8e",
+        maxFare: "20",
+        expires: "15m",
+      });
+      const id = rideId.toString();
+      await run("driver:accept", { account: driver, ride: id });
+      await run("driver:pickup", { account: driver, ride: id });
+      return id;
+    };
+    await run("driver:register", { account: OTHER_DRIVER, stake: "100" });
+    await run("rider:confirm", { account: RIDER, ride: await ride(OTHER_DRIVER), rating: "5" });
+    await run("driver:claim", { account: OTHER_DRIVER });
+    takeOutput();
+
+    // The arbiter stakes 15 RIDE through the page.
+    const a = await openPage(h, PHONE, Number(OTHER_DRIVER), "arbiter");
+    const p = a.page;
+    const see = (text: string | RegExp) => p.getByText(text).first().waitFor({ timeout: SEEN });
+    await see(/^Staked 0\.00 RIDE \(free 0\.00 RIDE\)$/);
+    await see("No rulings yet.");
+    await p.getByLabel("Stake RIDE").fill("15");
+    await p.getByRole("button", { name: "Stake RIDE" }).click();
+    await see("Done: Stake RIDE");
+    await see(/^Staked 15\.00 RIDE \(free 15\.00 RIDE\)$/);
+
+    // The rider disputes another ride (driver 2); the keeper passes the pool's phases (time and
+    // blocks moved on the local chain: BlockhashRandomness) and draws the one-seat panel: the
+    // only staked arbiter is drawn.
+    const disputed = await ride(DRIVER);
+    await run("ride:dispute", { account: RIDER, ride: disputed });
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    expect(DISPUTE_STATUSES[Number((await court.getDispute(disputed)).status)]).to.equal("Voting");
+
+    // The page shows the duty; the arbiter rules 70% to the rider.
+    await see(new RegExp(`^Dispute #${disputed}: fare 20\\.00 tUSD, rule by \\d{4}-\\d{2}-\\d{2}T.+\\(in (1d|23h)`));
+    await see(/^Staked 15\.00 RIDE \(free 5\.00 RIDE\)$/);
+    await checkA11y(p, "arbiter (a duty)");
+    await shot(p, "arbiter-phone-duty");
+    await p.getByLabel(`Rider's share (%) in dispute #${disputed}`).fill("70");
+    await p.getByRole("button", { name: "Rule", exact: true }).click();
+    await see(`Done: Rule #${disputed}`);
+    await see(
+      new RegExp(`^Dispute #${disputed}: I ruled 70% to the rider \\(recorded in block \\d+; fee 2\\.00 tUSD\\)\\.$`),
+    );
+    await see(/^The panel's ruling: 70% to the rider; it may be appealed until \d{4}-.+\(in (1d|23h)/);
+    await see("No disputes to rule on.");
+    await checkA11y(p, "arbiter (ruled)");
+    await shot(p, "arbiter-phone-ruled");
+    await p.setViewportSize(DESKTOP);
+    await checkA11y(p, "arbiter (desktop, ruled)");
+    await shot(p, "arbiter-desktop-ruled");
+    const d = await court.getDispute(disputed);
+    expect(DISPUTE_STATUSES[Number(d.status)]).to.equal("Ruled");
+    expect(d.riderBps).to.equal(7000n);
     expect(a.errors, "console errors").to.deep.equal([]);
     await a.context.close();
   });

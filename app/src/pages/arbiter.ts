@@ -1,5 +1,12 @@
 // The arbiter: stake RIDE in the pool, the disputes I was drawn for with their deadlines, rule.
-import { formatTime, parseAmount, parseSplit, type ArbiterDuty } from "../../../src/client";
+import {
+  formatBps,
+  formatTime,
+  parseAmount,
+  parseSplit,
+  type ArbiterDuty,
+  type ArbiterRuling,
+} from "../../../src/client";
 import { h, fill, field } from "../dom";
 import { t } from "../i18n";
 import type { AppContext } from "../context";
@@ -41,11 +48,30 @@ export function arbiterPage(ctx: AppContext): Page {
     h("h2", { id: "du-h" }, t("duties")),
     dutiesList,
   );
-  const el = h("div", { class: "page" }, stakeForm, dutiesCard);
+  const rulingsList = h("div", { "aria-live": "polite" });
+  const rulingsCard = h(
+    "section",
+    { class: "card", "aria-labelledby": "ru-h" },
+    h("h2", { id: "ru-h" }, t("myRulings")),
+    rulingsList,
+  );
+  const el = h("div", { class: "page" }, stakeForm, dutiesCard, rulingsCard);
   let key: string | undefined;
+  let rulingsKey: string | undefined;
   async function refresh(): Promise<void> {
-    const [s, duties, now] = await Promise.all([client.arbiterStatus(), client.arbiterDuties(), client.now()]);
+    const [s, duties, rulings, now] = await Promise.all([
+      client.arbiterStatus(),
+      client.arbiterDuties(),
+      client.arbiterRulings(),
+      client.now(),
+    ]);
     fill(status, t("arbiterStatus", { stake: client.formatRide(s.stake), free: client.formatRide(s.free) }));
+    const rk = rulings.map((r) => `${r.disputeId}:${r.round}:${r.status}:${r.panelRiderBps ?? ""}`).join(",");
+    if (rk !== rulingsKey) {
+      rulingsKey = rk;
+      if (rulings.length === 0) fill(rulingsList, h("p", { class: "muted" }, t("noRulings")));
+      else fill(rulingsList, h("ul", { class: "rulings" }, ...rulings.map((r) => rulingItem(ctx, r, now))));
+    }
     const k = duties.map((d) => `${d.disputeId}:${d.round}:${d.seat}`).join(",");
     if (k === key) return;
     key = k;
@@ -53,6 +79,27 @@ export function arbiterPage(ctx: AppContext): Page {
     fill(dutiesList, h("ul", { class: "duties" }, ...duties.map((d) => dutyItem(ctx, d, now))));
   }
   return { el, refresh };
+}
+
+function rulingItem(ctx: AppContext, r: ArbiterRuling, now: bigint): HTMLElement {
+  const { client } = ctx;
+  const id = r.disputeId.toString();
+  const court =
+    r.panelRiderBps === undefined
+      ? t("rulingWaiting")
+      : r.status === "Ruled" && r.appealUntil !== undefined
+        ? t("rulingRuled", { share: formatBps(r.panelRiderBps), until: formatTime(r.appealUntil, now) })
+        : t("rulingResolved", { share: formatBps(r.panelRiderBps) });
+  return h(
+    "li",
+    { "data-ruling": id },
+    h(
+      "p",
+      { class: "ruling-mine" },
+      t("rulingLine", { id, share: formatBps(r.riderBps), block: r.blockNumber, fee: client.formatFare(r.fee) }),
+    ),
+    h("p", { class: "ruling-court" }, court),
+  );
 }
 
 function dutyItem(ctx: AppContext, d: ArbiterDuty, now: bigint): HTMLElement {
