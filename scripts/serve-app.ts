@@ -1,7 +1,8 @@
 // `npm run app`: serves app/dist (built by `npm run app:build`) with deployments/<network>.json
 // as /deployment.json. Against `npm run node` + `npx hardhat deploy --network localhost`.
 // `npm run app -- --relay <url>` (or RIDECOOP_RELAY=<url>): every transaction goes through that
-// relayer (`npm run relayer`), gasless; served as /config.json.
+// relayer (`npm run relayer`), gasless; `--tiles <url template>` (or RIDECOOP_TILES; `off`: no map)
+// replaces OpenStreetMap's tiles on the rider's map. Both are served as /config.json.
 import fs from "node:fs";
 import path from "node:path";
 import { serveApp } from "../src/node/static-server";
@@ -21,12 +22,20 @@ async function main(): Promise<void> {
     );
   }
   const args = process.argv.slice(2);
-  const at = args.indexOf("--relay");
-  if (at >= 0 && (args[at + 1] === undefined || args[at + 1].startsWith("--"))) {
-    throw new Error("--relay needs the relayer's URL, e.g. --relay http://127.0.0.1:8787");
-  }
-  const relay = at >= 0 ? args[at + 1] : process.env.RIDECOOP_RELAY;
-  const server = await serveApp(dist, deployment, port, relay === undefined || relay === "" ? {} : { relay });
+  const option = (flag: string, example: string, env: string | undefined): string | undefined => {
+    const at = args.indexOf(flag);
+    if (at >= 0 && (args[at + 1] === undefined || args[at + 1].startsWith("--"))) {
+      throw new Error(`${flag} needs a value, e.g. ${flag} ${example}`);
+    }
+    const value = at >= 0 ? args[at + 1] : env;
+    return value === "" ? undefined : value;
+  };
+  const relay = option("--relay", "http://127.0.0.1:8787", process.env.RIDECOOP_RELAY);
+  const tiles = option("--tiles", "https://tiles.example.org/{z}/{x}/{y}.png", process.env.RIDECOOP_TILES);
+  const server = await serveApp(dist, deployment, port, {
+    ...(relay === undefined ? {} : { relay }),
+    ...(tiles === undefined ? {} : { tiles }),
+  });
   console.log(`RideCoop app: ${server.url}/#rider  (driver: ${server.url}/?account=2#driver)`);
   if (relay !== undefined && relay !== "") {
     console.log(

@@ -8,6 +8,8 @@ export interface AppContext {
   client: RideCoopClient;
   transport: Transport;
   me: string;
+  /** The map's tile URL template (`{z}/{x}/{y}`), or undefined for no map (`?tiles=off`). */
+  tiles?: string;
   /** Runs a transaction-sending action, shows its status, and refreshes the page after it. */
   act(
     label: string,

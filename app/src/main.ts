@@ -22,6 +22,7 @@ import {
   type Transport,
 } from "./transport";
 import { describeError, statusViews, txBlock, type AppContext } from "./context";
+import { OSM_TILES } from "./map";
 import type { Page } from "./pages/page";
 import { riderPage } from "./pages/rider";
 import { driverPage } from "./pages/driver";
@@ -48,28 +49,45 @@ async function loadDeployment(): Promise<Deployment> {
   return validateDeployment(await res.json(), url);
 }
 
-/** The served app config (`config.json` beside index.html; `npm run app -- --relay <url>` writes it). */
+/**
+ * The served app config (`config.json` beside index.html; `npm run app -- --relay <url> --tiles
+ * <url>` writes it): `relay`, the relayer's URL; `tiles`, the map's tile URL template or "off".
+ */
 interface AppConfig {
   relay?: string;
+  tiles?: string;
 }
 
 async function loadConfig(): Promise<AppConfig> {
   const res = await fetch("./config.json", { cache: "no-store" }).catch(() => undefined);
   if (res === undefined || !res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return {};
-  const body = (await res.json().catch(() => ({}))) as { relay?: unknown };
-  return typeof body.relay === "string" && body.relay !== "" ? { relay: body.relay } : {};
+  const body = (await res.json().catch(() => ({}))) as { relay?: unknown; tiles?: unknown };
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  return { relay: text(body.relay), tiles: text(body.tiles) };
+}
+
+/** A setting from `?<name>=` (`off` or empty: none), else from the config. */
+function setting(name: "relay" | "tiles", config: AppConfig): string | undefined | "off" {
+  const asked = query.get(name);
+  if (asked !== null) return asked === "" || asked === "off" ? "off" : asked;
+  return config[name];
 }
 
 /** The relayer to send through: `?relay=<url>` (or `?relay=off`), else the config's `relay`, else none. */
-async function relayUrl(): Promise<string | undefined> {
-  const asked = query.get("relay");
-  if (asked !== null) return asked === "" || asked === "off" ? undefined : asked;
-  return (await loadConfig()).relay;
+function relayUrl(config: AppConfig): string | undefined {
+  const relay = setting("relay", config);
+  return relay === "off" ? undefined : relay;
 }
 
-async function pickTransport(deployment: Deployment): Promise<Transport> {
+/** The map's tiles: `?tiles=<template>` (or `?tiles=off`), else the config's `tiles`, else OpenStreetMap's. */
+function tileTemplate(config: AppConfig): string | undefined {
+  const tiles = setting("tiles", config);
+  return tiles === "off" ? undefined : (tiles ?? OSM_TILES);
+}
+
+async function pickTransport(deployment: Deployment, config: AppConfig): Promise<Transport> {
   const direct = await directTransport(deployment);
-  const relay = await relayUrl();
+  const relay = relayUrl(config);
   return relay === undefined ? direct : relayedTransport(direct, relay, deployment);
 }
 
@@ -94,9 +112,11 @@ async function boot(): Promise<void> {
   fill(root, h("p", { class: "muted" }, t("loading")));
   let deployment: Deployment;
   let transport: Transport;
+  let config: AppConfig;
   try {
     deployment = await loadDeployment();
-    transport = await pickTransport(deployment);
+    config = await loadConfig();
+    transport = await pickTransport(deployment, config);
     const provider = transport.signer.provider;
     if (provider === null) throw new Error("the signer has no provider");
     await checkDeploymentChain(deployment, provider as JsonRpcProvider);
@@ -132,6 +152,7 @@ async function boot(): Promise<void> {
     client,
     transport,
     me,
+    tiles: tileTemplate(config),
     storage: {
       get: (key) => localStorage.getItem(prefix + key),
       set: (key, value) =>

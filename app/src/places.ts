@@ -47,13 +47,14 @@ export function distanceKm(a: Place, b: Place): number {
 
 /**
  * A place field: a text input (lat,lon or geohash) and a 3x3 pad that moves the place one cell.
- * `onChange` gets the new place (or undefined while the text is not a place).
+ * `onChange` gets the new place (or undefined while the text is not a place); `set` puts a text in
+ * the field as if typed (the map's taps use it: the field is the one source of truth).
  */
 export function placePicker(
   which: Key,
   initial: string,
   onChange: (p: Place | undefined) => void,
-): { el: HTMLElement; get(): Place | undefined } {
+): { el: HTMLElement; get(): Place | undefined; set(text: string): void } {
   let place: Place | undefined = safeParse(initial);
   const input = h("input", { type: "text", value: initial, autocomplete: "off", spellcheck: "false", name: which });
   const info = h("p", { class: "cellinfo", "aria-live": "polite" });
@@ -102,7 +103,15 @@ export function placePicker(
     h("div", { class: "place-row" }, pad, info),
   );
   show();
-  return { el, get: () => place };
+  return {
+    el,
+    get: () => place,
+    set(text: string) {
+      input.value = text;
+      place = safeParse(text);
+      show();
+    },
+  };
 }
 
 function safeParse(text: string): Place | undefined {

@@ -19,9 +19,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** The app's run-time settings, served as /config.json (`relay`: the relayer's URL, gasless). */
+/**
+ * The app's run-time settings, served as /config.json (`relay`: the relayer's URL, gasless;
+ * `tiles`: the rider map's tile URL template, or "off").
+ */
 export interface AppConfig {
   relay?: string;
+  tiles?: string;
 }
 
 /**

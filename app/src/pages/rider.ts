@@ -4,6 +4,7 @@ import type { Place, RideSecret, RideView, LiveOffer } from "../../../src/client
 import { h, fill, field, shortAddress } from "../dom";
 import { t, stateText } from "../i18n";
 import { placePicker, distanceKm } from "../places";
+import { placeMap } from "../map";
 import type { AppContext } from "../context";
 import type { Page } from "./page";
 
@@ -28,14 +29,21 @@ export function riderPage(ctx: AppContext): Page {
     fill(estimate, t("estimate", { fare: client.formatFare(client.parseFare(fare)), km: km.toFixed(1) }));
     if (!fareTouched) maxFare.value = fare;
   };
+  // The map (where the network allows) draws what the place fields hold; a tap sets a field.
+  let map: ReturnType<typeof placeMap> | undefined;
   const from = placePicker("pickup", ctx.storage.get("pickup") ?? "37.4979,127.0276", (p) => {
     pickup = p;
     updateEstimate();
+    map?.show("pickup", p);
   });
   const to = placePicker("dropoff", ctx.storage.get("dropoff") ?? "wydq8e", (p) => {
     dropoff = p;
     updateEstimate();
+    map?.show("dropoff", p);
   });
+  map = placeMap(ctx.tiles, { pickup, dropoff }, (which, lat, lon) =>
+    (which === "pickup" ? from : to).set(`${lat.toFixed(5)},${lon.toFixed(5)}`),
+  );
   const requestButton = h("button", { type: "submit", class: "primary" }, t("request"));
   const form = h(
     "form",
@@ -43,6 +51,7 @@ export function riderPage(ctx: AppContext): Page {
     h("h2", { id: "where-h" }, t("whereTo")),
     from.el,
     to.el,
+    map.el,
     estimate,
     field(t("maxFare"), maxFare, client.fareUnit.symbol),
     requestButton,
