@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
+import ngeohash from "ngeohash";
 import hre from "hardhat";
 import type { Page } from "playwright-core";
 import { loadFixture } from "../helpers/fixture";
@@ -12,6 +14,7 @@ import {
   PHONE,
   ROOT,
   SHOTS,
+  TILES,
   openPage,
   requireChromium,
   seriousViolations,
@@ -288,6 +291,106 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await k.context.close();
   });
 
+  it("shows the pickup and drop-off on an OpenStreetMap map where tiles load: a tap sets the chosen place, the pad moves it, the map follows", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    const tile = plainPng(256, 0xe8);
+    const served: string[] = [];
+    const m = await openPage(h, PHONE, 1, "rider", async (context) => {
+      await context.route(`${TILES}**`, async (route) => {
+        served.push(route.request().url());
+        await route.fulfill({ status: 200, contentType: "image/png", body: tile });
+      });
+    });
+    const p = m.page;
+    const map = p.getByRole("region", { name: /^Map of the pickup and drop-off cells/ });
+    await p.locator(".map .leaflet-tile-loaded").first().waitFor({ timeout: SEEN });
+    expect(served.length, "tiles fetched").to.be.greaterThan(0);
+    await p.getByRole("link", { name: "OpenStreetMap contributors" }).waitFor({ timeout: SEEN });
+    const pickupInfo = p.locator(".cellinfo").nth(0);
+    const dropoffInfo = p.locator(".cellinfo").nth(1);
+    await expect_text(p, ".cellinfo", /^Cell wydm6d \(about /);
+
+    // A tap one cell east of the pickup's cell (its rectangle on the map) moves the pickup there.
+    const tapEastOf = async (which: "pickup" | "dropoff") => {
+      await map.scrollIntoViewIfNeeded(); // the mouse taps within the viewport
+      const cell = await p.locator(`path.map-cell.map-${which}`).boundingBox();
+      const box = await map.boundingBox();
+      if (cell === null || box === null) throw new Error(`the ${which} cell or the map is not shown`);
+      const x = cell.x + cell.width * 1.5;
+      const y = cell.y + cell.height / 2;
+      expect(x, "the tap is inside the map").to.be.within(box.x + 10, box.x + box.width - 10);
+      expect(y, "the tap is inside the map").to.be.within(box.y + 10, box.y + box.height - 10);
+      await p.mouse.click(x, y);
+    };
+    await tapEastOf("pickup");
+    const east = ngeohash.neighbor("wydm6d", [0, 1]);
+    await expect_text(p, ".cellinfo >> nth=0", new RegExp(`^Cell ${east} \\(about `));
+    // The field holds the tapped point, and its cell is the one the page shows.
+    const tapped = await p.getByLabel("Pickup", { exact: true }).inputValue();
+    expect(tapped).to.match(/^\d+\.\d{5},\d+\.\d{5}$/);
+    const [lat, lon] = tapped.split(",").map(Number);
+    expect(ngeohash.encode(lat, lon, 6)).to.equal(east);
+    expect((await dropoffInfo.textContent()) ?? "").to.match(/^Cell wydq8e \(about /);
+
+    // The pad still moves it, and the map follows: the pickup's rectangle is one cell higher.
+    const before = await p.locator("path.map-cell.map-pickup").boundingBox();
+    await p.getByRole("button", { name: "Move Pickup north", exact: true }).click();
+    const north = ngeohash.neighbor(east, [1, 0]);
+    await expect_text(p, ".cellinfo >> nth=0", new RegExp(`^Cell ${north} \\(about `));
+    expect(await p.getByLabel("Pickup", { exact: true }).inputValue()).to.equal(north);
+    const after = await p.locator("path.map-cell.map-pickup").boundingBox();
+    if (before === null || after === null) throw new Error("the pickup's cell is not drawn");
+    const box = await map.boundingBox();
+    if (box === null) throw new Error("no map");
+    expect(after.y + after.height / 2, "the new cell is on the map").to.be.within(box.y, box.y + box.height);
+    expect(after.y, "the cell moved up (or the map followed it)").to.not.equal(before.y);
+
+    // "A tap on the map sets: the drop-off": the map goes to the drop-off, a tap moves it east.
+    await p.getByLabel("the drop-off", { exact: true }).check();
+    await tapEastOf("dropoff");
+    const dropEast = ngeohash.neighbor("wydq8e", [0, 1]);
+    await expect_text(p, ".cellinfo >> nth=1", new RegExp(`^Cell ${dropEast} \\(about `));
+    expect((await pickupInfo.textContent()) ?? "").to.match(new RegExp(`^Cell ${north} \\(about `));
+    await p
+      .getByText(/Estimate: \d+\.\d{2} tUSD for [\d.]+ km/)
+      .first()
+      .waitFor({ timeout: SEEN });
+
+    // The map is a tab stop (arrows pan it), not a trap: Tab leaves it after its zoom buttons and links.
+    await map.focus();
+    let inside = true;
+    for (let i = 0; i < 8 && inside; i++) {
+      await p.keyboard.press("Tab");
+      inside = (await p.evaluate(`document.activeElement.closest(".map") !== null`)) as boolean;
+    }
+    expect(inside, "Tab leaves the map").to.equal(false);
+    await checkA11y(p, "rider (map)");
+    await shot(p, "rider-phone-map");
+    expect(m.errors, "console errors").to.deep.equal([]);
+    await m.context.close();
+
+    // Offline (every tile refused): one line instead of the map, Leaflet never fetched, the pad works.
+    const scripts: string[] = [];
+    const o = await openPage(h, PHONE, 1, "rider", async (context) => {
+      context.on("request", (r) => scripts.push(r.url()));
+      await context.route(`${TILES}**`, (route) => route.abort());
+    });
+    await o.page.getByText("Map unavailable offline: use the cell pad.").waitFor({ timeout: SEEN });
+    expect(await o.page.locator(".map").isVisible()).to.equal(false);
+    await o.page.getByRole("button", { name: "Move Pickup north", exact: true }).click();
+    await expect_text(o.page, ".cellinfo", /^Cell wydm6e \(about /);
+    expect(
+      scripts.filter((u) => u.includes("leaflet")),
+      "the Leaflet chunk is not fetched offline",
+    ).to.deep.equal([]);
+    expect(scripts.filter((u) => u.startsWith(TILES)).length, "one probe tile").to.equal(1);
+    await checkA11y(o.page, "rider (map offline)");
+    await shot(o.page, "rider-phone-map-offline");
+    expect(o.errors, "console errors").to.deep.equal([]);
+    await o.context.close();
+  });
+
   it("shows the arbiter's page: stake, duties (none yet), labelled controls", async function () {
     this.timeout(LIMIT);
     if (h === undefined) throw new Error("no harness");
@@ -473,6 +576,30 @@ async function expect_text(page: Page, selector: string, want: string | RegExp):
     await page.waitForTimeout(200);
   }
   throw new Error(`${selector}: expected ${String(want)}, saw "${last}"`);
+}
+
+/** A `size` x `size` PNG of one grey (`level`), standing in for a map tile. */
+function plainPng(size: number, level: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.writeUInt8(8, 8); // 8 bits per sample, greyscale (colour type 0)
+  const rows = Buffer.alloc((size + 1) * size, level);
+  for (let y = 0; y < size; y++) rows[y * (size + 1)] = 0; // filter "none" at each row's start
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 async function checkA11y(page: Page, what: string): Promise<void> {
