@@ -559,7 +559,7 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     // The docs show the phone screenshots.
     const docs = path.join(ROOT, "docs", "app");
     fs.mkdirSync(docs, { recursive: true });
-    for (const name of ["rider-phone-offer", "driver-phone-feed", "voter-phone"]) {
+    for (const name of ["rider-phone-offer", "rider-phone-map", "driver-phone-feed", "voter-phone"]) {
       const from = path.join(SHOTS, `${name}.png`);
       if (fs.existsSync(from)) fs.copyFileSync(from, path.join(docs, `${name}.png`));
     }
