@@ -452,6 +452,125 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await a.context.close();
   });
 
+  it("a rider posts a note and a link, reveals the route sealed to the panel; the arbiter reads them verified; the parties settle", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Set-up by the tasks: account 4 drives a ride, claims its RIDE and stakes 15 of it. The
+    // keeper applies stake changes left pending by earlier tests first, so account 4 is the
+    // only drawable arbiter (an arbiter whose free stake is below the draw lock weighs 0).
+    const ARBITER = "4";
+    const arbiterAddress = (await hre.ethers.getSigners())[Number(ARBITER)].address;
+    await run("faucet", { account: ARBITER, amount: "1000" });
+    await run("driver:register", { account: ARBITER, stake: "100" });
+    const earned = await run<RequestResult>("rider:request", {
+      account: RIDER,
+      from: "37.4979,127.0276",
+      to: "wydq8e",
+      maxFare: "20",
+      expires: "15m",
+    });
+    await run("driver:accept", { account: ARBITER, ride: earned.rideId.toString() });
+    await run("driver:pickup", { account: ARBITER, ride: earned.rideId.toString() });
+    await run("rider:confirm", { account: RIDER, ride: earned.rideId.toString(), rating: "5" });
+    await run("driver:claim", { account: ARBITER });
+    await run("arbiter:stake", { account: ARBITER, amount: "15" });
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    // The arbiter registers its evidence key on the page.
+    const arb = await openPage(h, PHONE, Number(ARBITER), "arbiter");
+    const a = arb.page;
+    const seeA = (text: string | RegExp) => a.getByText(text).first().waitFor({ timeout: SEEN });
+    await seeA("No evidence key registered: a party cannot seal its route to you until you register one.");
+    await a.getByRole("button", { name: "Register my evidence key" }).click();
+    await seeA("Done: Register my evidence key");
+    await seeA("Your evidence key is registered: parties can seal their route to you.");
+    expect(await a.getByRole("button", { name: "Register my evidence key" }).isVisible()).to.equal(false);
+
+    // The rider requests on the page (its exact route stays in this browser), driver 2 accepts
+    // and picks up (tasks), and the rider disputes on the page.
+    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const r = rider.page;
+    const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
+    await r.getByLabel("Most I will pay").fill("20");
+    await r.getByRole("button", { name: "Request a ride" }).click();
+    await seeR("Done: Request a ride");
+    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+    await run("driver:accept", { account: DRIVER, ride: id });
+    await run("driver:pickup", { account: DRIVER, ride: id });
+    takeOutput();
+    await expect_text(r, ".ride-state", "On the ride");
+    await r.getByRole("button", { name: "Open a dispute" }).click();
+    await seeR("Done: Open a dispute");
+    await expect_text(r, ".ride-state", "In dispute");
+    await r.getByRole("heading", { name: `Dispute #${id}` }).waitFor({ timeout: SEEN });
+    await seeR("Waiting for the panel to be drawn (fare 20.00 tUSD held in escrow).");
+    await seeR("No evidence posted yet.");
+    expect(await r.getByRole("button", { name: "Reveal my route to the panel" }).isVisible()).to.equal(false);
+
+    // A text note and a link, each posted as a URI with its keccak256.
+    const note = "The driver took a 5 km detour through Gangnam.";
+    const link = "https://example.org/dashcam-0612.mp4";
+    const evidenceField = r.getByLabel("A note or a link (https://…) for the panel");
+    await evidenceField.fill(note);
+    await r.getByRole("button", { name: "Post evidence" }).click();
+    await seeR(note);
+    await evidenceField.fill(link);
+    await r.getByRole("button", { name: "Post evidence" }).click();
+    await r.getByRole("link", { name: link }).waitFor({ timeout: SEEN });
+
+    // The keeper draws the one-seat panel: account 4.
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    expect((await court.getSeat(id, 0, 0)).arbiter).to.equal(arbiterAddress);
+    const short = `${arbiterAddress.slice(0, 6)}…${arbiterAddress.slice(-4)}`;
+    await seeR(/^The panel is drawn \(1 arbiter\(s\)\); it rules by \d{4}-\d{2}-\d{2}T.+\(in (1d|23h)/);
+    await seeR(`Panel: ${short}`);
+    await r.getByRole("button", { name: "Reveal my route to the panel" }).click();
+    await seeR("Done: Reveal my route to the panel");
+    await seeR(`Route sealed to ${short}.`);
+    await seeR("Route sealed to 1 arbiter(s).");
+    await checkA11y(r, "rider (dispute)");
+    await shot(r, "rider-phone-dispute");
+
+    // The arbiter's duty lists the evidence: the note as text, the link, the verified reveal.
+    await seeA(new RegExp(`^Dispute #${id}: fare 20\\.00 tUSD, rule by`));
+    const duty = a.locator(`[data-dispute="${id}"]`);
+    await duty.getByText(note, { exact: true }).waitFor({ timeout: SEEN });
+    await duty.getByText("Route revealed to you: verified against the ride's commitment.").waitFor({ timeout: SEEN });
+    await duty.getByText(/^Pickup 37\.4979,127\.0276, drop-off \d+\.\d+,\d+\.\d+\.$/).waitFor({ timeout: SEEN });
+    const parties = (await duty.locator(".evidence-party").allTextContents()).map((x) => x.trim());
+    expect(parties).to.deep.equal(["Rider 0x7099…79C8:", "Rider 0x7099…79C8:", "Rider 0x7099…79C8:"]);
+    const shown = duty.getByRole("link", { name: link });
+    expect(await shown.getAttribute("href")).to.equal(link);
+    expect(await shown.getAttribute("rel")).to.equal("noopener noreferrer");
+    await checkA11y(a, "arbiter (evidence)");
+    await shot(a, "arbiter-phone-evidence");
+
+    // The rider proposes 60%; the driver accepts (task); the dispute ends settled, the duty goes.
+    await r.getByLabel("Rider's share (%) I propose").fill("60");
+    await r.getByRole("button", { name: "Propose a settlement" }).click();
+    await seeR("You proposed 60% to the rider; waiting for the other party.");
+    await run("ride:settle", { account: DRIVER, dispute: id, split: "60" });
+    takeOutput();
+    await seeR("Settled: 60% to the rider.");
+    await expect_text(r, ".ride-state", "Dispute resolved");
+    expect(await r.getByRole("button", { name: "Post evidence" }).isVisible()).to.equal(false);
+    await seeA("No disputes to rule on.");
+    await checkA11y(r, "rider (settled)");
+    await shot(r, "rider-phone-settled");
+    await r.setViewportSize(DESKTOP);
+    await checkA11y(r, "rider (desktop, settled)");
+    await shot(r, "rider-desktop-settled");
+    expect([...rider.errors, ...arb.errors], "console errors").to.deep.equal([]);
+    await rider.context.close();
+    await arb.context.close();
+  });
+
   after(function () {
     // The docs show the phone screenshots.
     const docs = path.join(ROOT, "docs", "app");
