@@ -571,6 +571,101 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await arb.context.close();
   });
 
+  it("the losing rider appeals a ruling through the page, paying the appeal fee shown, and reveals the route to the new panel", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Follows the previous test: account 4 is a staked arbiter with its evidence key registered.
+    const signers = await hre.ethers.getSigners();
+    const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const r = rider.page;
+    const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
+    await r.getByLabel("Most I will pay").fill("20");
+    await r.getByRole("button", { name: "Request a ride" }).click();
+    await seeR("Done: Request a ride");
+    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+    await run("driver:accept", { account: DRIVER, ride: id });
+    await run("driver:pickup", { account: DRIVER, ride: id });
+    takeOutput();
+    await expect_text(r, ".ride-state", "On the ride");
+    await r.getByRole("button", { name: "Open a dispute" }).click();
+    await seeR("Done: Open a dispute");
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    expect((await court.getSeat(id, 0, 0)).arbiter).to.equal(signers[4].address);
+
+    // The arbiter rules 30% to the rider on its page.
+    const arb = await openPage(h, PHONE, 4, "arbiter");
+    const a = arb.page;
+    await a.getByLabel(`Rider's share (%) in dispute #${id}`).fill("30");
+    await a.getByRole("button", { name: "Rule", exact: true }).click();
+    await a.getByText(`Done: Rule #${id}`).waitFor({ timeout: SEEN });
+
+    // Three more arbiters stake (tasks) so that an appeal's 3-seat panel can be seated without
+    // the parties and the round-0 arbiter; the keeper applies their stakes; one registers a key.
+    for (const account of ["5", "6", "7"]) {
+      await run("faucet", { account, amount: "1000" });
+      await run("driver:register", { account, stake: "100" });
+      const { rideId } = await run<RequestResult>("rider:request", {
+        account: RIDER,
+        from: "37.4979,127.0276",
+        to: "wydq8e",
+        maxFare: "20",
+        expires: "15m",
+      });
+      await run("driver:accept", { account, ride: rideId.toString() });
+      await run("driver:pickup", { account, ride: rideId.toString() });
+      await run("rider:confirm", { account: RIDER, ride: rideId.toString(), rating: "5" });
+      await run("driver:claim", { account });
+      await run("arbiter:stake", { account, amount: "15" });
+    }
+    await run("arbiter:register-key", { account: "5" });
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    // The rider lost (30%): the page offers the appeal with its fee, 3 x 2.00 + 10.00 tUSD.
+    await seeR(/^The panel ruled 30% to the rider; it may be appealed until \d{4}-.+\(in (1d|23h)/);
+    await seeR(
+      "Appealing costs 16.00 tUSD: a new panel of 3 arbiters rules again; the fee comes back only if you win.",
+    );
+    await checkA11y(r, "rider (ruled, appealable)");
+    await shot(r, "rider-phone-appeal");
+    const wallet = async () => ((await r.locator(".bal-fare").first().textContent()) ?? "").trim();
+    const before = Number((await wallet()).replace(/[^\d.]/g, ""));
+    await r.getByRole("button", { name: "Appeal", exact: true }).click();
+    await seeR("Done: Appeal");
+    await seeR("Waiting for the panel to be drawn (fare 20.00 tUSD held in escrow).");
+    await seeR("Appeal round 1.");
+    await expect_text(r, ".bal-fare", `${(before - 16).toFixed(2)} tUSD`);
+    expect(await r.getByRole("button", { name: "Appeal", exact: true }).isVisible()).to.equal(false);
+
+    // The keeper seats the new panel (accounts 5, 6 and 7); the rider reveals the route to it:
+    // sealed to the one arbiter with a key, the others named as having none.
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const seats = await Promise.all([0, 1, 2].map(async (s) => (await court.getSeat(id, 1, s)).arbiter));
+    expect([...seats].sort()).to.deep.equal([signers[5].address, signers[6].address, signers[7].address].sort());
+    await seeR(`Panel: ${seats.map(short).join(", ")}`);
+    await r.getByRole("button", { name: "Reveal my route to the panel" }).click();
+    await seeR("Done: Reveal my route to the panel");
+    const missing = seats.filter((s) => s !== signers[5].address);
+    await seeR(
+      `Route sealed to ${short(signers[5].address)}. No evidence key registered (cannot read it): ${missing.map(short).join(", ")}.`,
+    );
+    await checkA11y(r, "rider (appealed, revealed)");
+    await shot(r, "rider-phone-appealed");
+    expect([...rider.errors, ...arb.errors], "console errors").to.deep.equal([]);
+    await rider.context.close();
+    await arb.context.close();
+  });
+
   after(function () {
     // The docs show the phone screenshots.
     const docs = path.join(ROOT, "docs", "app");
