@@ -452,7 +452,7 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await a.context.close();
   });
 
-  it("a rider posts a note and a link, reveals the route sealed to the panel; the arbiter reads them verified; the parties settle", async function () {
+  it("a rider posts a note and a link, reveals the route sealed to the panel; the arbiter reads them verified; the driver accepts the rider's settlement on its page", async function () {
     this.timeout(LIMIT);
     if (h === undefined) throw new Error("no harness");
     // Set-up by the tasks: account 4 drives a ride, claims its RIDE and stakes 15 of it. The
@@ -555,8 +555,17 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await r.getByLabel("Rider's share (%) I propose").fill("60");
     await r.getByRole("button", { name: "Propose a settlement" }).click();
     await seeR("You proposed 60% to the rider; waiting for the other party.");
-    await run("ride:settle", { account: DRIVER, dispute: id, split: "60" });
-    takeOutput();
+    // The driver's page shows the dispute with the rider's proposal; the driver accepts it there.
+    const driver = await openPage(h, PHONE, Number(DRIVER), "driver");
+    const d = driver.page;
+    const card = d.locator("section.dispute", { has: d.getByRole("heading", { name: `Dispute #${id}` }) });
+    await card.getByText(note, { exact: true }).waitFor({ timeout: SEEN });
+    await card.getByText("The other party proposes 60% to the rider.").waitFor({ timeout: SEEN });
+    await checkA11y(d, "driver (dispute)");
+    await shot(d, "driver-phone-dispute");
+    await card.getByRole("button", { name: "Accept 60% to the rider" }).click();
+    await d.getByText("Done: Accept 60% to the rider").waitFor({ timeout: SEEN });
+    await d.getByRole("heading", { name: `Dispute #${id}` }).waitFor({ state: "detached", timeout: SEEN });
     await seeR("Settled: 60% to the rider.");
     await expect_text(r, ".ride-state", "Dispute resolved");
     expect(await r.getByRole("button", { name: "Post evidence" }).isVisible()).to.equal(false);
@@ -566,9 +575,10 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await r.setViewportSize(DESKTOP);
     await checkA11y(r, "rider (desktop, settled)");
     await shot(r, "rider-desktop-settled");
-    expect([...rider.errors, ...arb.errors], "console errors").to.deep.equal([]);
+    expect([...rider.errors, ...arb.errors, ...driver.errors], "console errors").to.deep.equal([]);
     await rider.context.close();
     await arb.context.close();
+    await driver.context.close();
   });
 
   it("the losing rider appeals a ruling through the page, paying the appeal fee shown, and reveals the route to the new panel", async function () {

@@ -15,6 +15,8 @@ import { h, fill, field, shortAddress, type Child } from "../dom";
 import { t } from "../i18n";
 import type { AppContext } from "../context";
 
+let cards = 0;
+
 /** The last round a ruling can be appealed from (the court's MAX_ROUND is 2: rounds 0 and 1 appeal). */
 const LAST_APPEALABLE_ROUND = 1;
 
@@ -91,19 +93,21 @@ export function disputeCard(
   role: "rider" | "driver",
 ): { el: HTMLElement; show(rideId: bigint | undefined): Promise<void> } {
   const { client } = ctx;
+  // Ids unique on the page: the driver's page may show several disputes.
+  const uid = `${role}-${++cards}`;
   let current: bigint | undefined;
-  const heading = h("h2", { id: `dispute-h-${role}` });
+  const heading = h("h2", { id: `dispute-h-${uid}` });
   const facts = h("div", { class: "dispute-facts" });
   const evidence = h("div", { class: "dispute-evidence" });
 
-  const note = h("textarea", { name: "evidence", rows: 3, id: `evidence-${role}` });
+  const note = h("textarea", { name: "evidence", rows: 3, id: `evidence-${uid}` });
   const evidenceForm = h(
     "form",
     { class: "stack" },
     h("label", { for: note.id }, t("evidenceLabel")),
     note,
-    h("p", { class: "cost", id: `evidence-cost-${role}` }, t("evidenceCost")),
-    h("button", { type: "submit", "aria-describedby": `evidence-cost-${role}` }, t("postEvidence")),
+    h("p", { class: "cost", id: `evidence-cost-${uid}` }, t("evidenceCost")),
+    h("button", { type: "submit", "aria-describedby": `evidence-cost-${uid}` }, t("postEvidence")),
   );
   evidenceForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -121,13 +125,13 @@ export function disputeCard(
   const revealBox = h(
     "div",
     { class: "stack" },
-    h("p", { class: "cost", id: "reveal-cost" }, t("revealCost")),
+    h("p", { class: "cost", id: `reveal-cost-${uid}` }, t("revealCost")),
     h(
       "button",
       {
         type: "button",
         class: "primary",
-        "aria-describedby": "reveal-cost",
+        "aria-describedby": `reveal-cost-${uid}`,
         onclick: () => {
           if (current === undefined) return;
           const id = current;
@@ -161,7 +165,7 @@ export function disputeCard(
   const share = h("input", {
     type: "text",
     inputmode: "decimal",
-    name: `settle-${role}`,
+    name: `settle-${uid}`,
     value: "50",
     autocomplete: "off",
   });
@@ -170,8 +174,8 @@ export function disputeCard(
     { class: "stack" },
     theirProposal,
     field(t("settleShare"), share, t("settleHint")),
-    h("p", { class: "cost", id: `settle-cost-${role}` }, t("settleCost")),
-    h("button", { type: "submit", "aria-describedby": `settle-cost-${role}` }, t("proposeSettlement")),
+    h("p", { class: "cost", id: `settle-cost-${uid}` }, t("settleCost")),
+    h("button", { type: "submit", "aria-describedby": `settle-cost-${uid}` }, t("proposeSettlement")),
   );
   settleForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -247,7 +251,7 @@ export function disputeCard(
             {
               type: "button",
               class: "primary",
-              "aria-describedby": `settle-cost-${role}`,
+              "aria-describedby": `settle-cost-${uid}`,
               onclick: () =>
                 void ctx.act(t("acceptSettlement", { share: formatBps(theirs.riderBps) }), () =>
                   client.settle(rideId, theirs.riderBps),
@@ -262,7 +266,7 @@ export function disputeCard(
         ? null
         : h(
             "p",
-            { class: "cost", id: `appeal-cost-${role}` },
+            { class: "cost", id: `appeal-cost-${uid}` },
             t("appealCost", {
               fee: client.formatFare(appealFee),
               seats: Number(await client.court.panelSize(v.round + 1)),
@@ -274,7 +278,7 @@ export function disputeCard(
             "button",
             {
               type: "button",
-              "aria-describedby": `appeal-cost-${role}`,
+              "aria-describedby": `appeal-cost-${uid}`,
               onclick: () => void ctx.act(t("appeal"), () => client.appeal(rideId)),
             },
             t("appeal"),
