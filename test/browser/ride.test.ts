@@ -555,6 +555,230 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await a.context.close();
   });
 
+  it("a rider posts a note and a link, reveals the route sealed to the panel; the arbiter reads them verified; the driver accepts the rider's settlement on its page", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Set-up by the tasks: account 4 drives a ride, claims its RIDE and stakes 15 of it. The
+    // keeper applies stake changes left pending by earlier tests first, so account 4 is the
+    // only drawable arbiter (an arbiter whose free stake is below the draw lock weighs 0).
+    const ARBITER = "4";
+    const arbiterAddress = (await hre.ethers.getSigners())[Number(ARBITER)].address;
+    await run("faucet", { account: ARBITER, amount: "1000" });
+    await run("driver:register", { account: ARBITER, stake: "100" });
+    const earned = await run<RequestResult>("rider:request", {
+      account: RIDER,
+      from: "37.4979,127.0276",
+      to: "wydq8e",
+      maxFare: "20",
+      expires: "15m",
+    });
+    await run("driver:accept", { account: ARBITER, ride: earned.rideId.toString() });
+    await run("driver:pickup", { account: ARBITER, ride: earned.rideId.toString() });
+    await run("rider:confirm", { account: RIDER, ride: earned.rideId.toString(), rating: "5" });
+    await run("driver:claim", { account: ARBITER });
+    await run("arbiter:stake", { account: ARBITER, amount: "15" });
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    // The arbiter registers its evidence key on the page.
+    const arb = await openPage(h, PHONE, Number(ARBITER), "arbiter");
+    const a = arb.page;
+    const seeA = (text: string | RegExp) => a.getByText(text).first().waitFor({ timeout: SEEN });
+    await seeA("No evidence key registered: a party cannot seal its route to you until you register one.");
+    await a.getByRole("button", { name: "Register my evidence key" }).click();
+    await seeA("Done: Register my evidence key");
+    await seeA("Your evidence key is registered: parties can seal their route to you.");
+    expect(await a.getByRole("button", { name: "Register my evidence key" }).isVisible()).to.equal(false);
+
+    // The rider requests on the page (its exact route stays in this browser), driver 2 accepts
+    // and picks up (tasks), and the rider disputes on the page.
+    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const r = rider.page;
+    const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
+    await r.getByLabel("Most I will pay").fill("20");
+    await r.getByRole("button", { name: "Request a ride" }).click();
+    await seeR("Done: Request a ride");
+    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+    await run("driver:accept", { account: DRIVER, ride: id });
+    await run("driver:pickup", { account: DRIVER, ride: id });
+    takeOutput();
+    await expect_text(r, ".ride-state", "On the ride");
+    await r.getByRole("button", { name: "Open a dispute" }).click();
+    await seeR("Done: Open a dispute");
+    await expect_text(r, ".ride-state", "In dispute");
+    await r.getByRole("heading", { name: `Dispute #${id}` }).waitFor({ timeout: SEEN });
+    await seeR("Waiting for the panel to be drawn (fare 20.00 tUSD held in escrow).");
+    await seeR("No evidence posted yet.");
+    expect(await r.getByRole("button", { name: "Reveal my route to the panel" }).isVisible()).to.equal(false);
+
+    // A text note and a link, each posted as a URI with its keccak256.
+    const note = "The driver took a 5 km detour through Gangnam.";
+    const link = "https://example.org/dashcam-0612.mp4";
+    const evidenceField = r.getByLabel("A note or a link (https://…) for the panel");
+    await evidenceField.fill(note);
+    await r.getByRole("button", { name: "Post evidence" }).click();
+    await seeR(note);
+    await evidenceField.fill(link);
+    await r.getByRole("button", { name: "Post evidence" }).click();
+    await r.getByRole("link", { name: link }).waitFor({ timeout: SEEN });
+
+    // The keeper draws the one-seat panel: account 4.
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    expect((await court.getSeat(id, 0, 0)).arbiter).to.equal(arbiterAddress);
+    const short = `${arbiterAddress.slice(0, 6)}…${arbiterAddress.slice(-4)}`;
+    await seeR(/^The panel is drawn \(1 arbiter\(s\)\); it rules by \d{4}-\d{2}-\d{2}T.+\(in (1d|23h)/);
+    await seeR(`Panel: ${short}`);
+    await r.getByRole("button", { name: "Reveal my route to the panel" }).click();
+    await seeR("Done: Reveal my route to the panel");
+    await seeR(`Route sealed to ${short}.`);
+    await seeR("Route sealed to 1 arbiter(s).");
+    await checkA11y(r, "rider (dispute)");
+    await shot(r, "rider-phone-dispute");
+
+    // The arbiter's duty lists the evidence: the note as text, the link, the verified reveal.
+    await seeA(new RegExp(`^Dispute #${id}: fare 20\\.00 tUSD, rule by`));
+    const duty = a.locator(`[data-dispute="${id}"]`);
+    await duty.getByText(note, { exact: true }).waitFor({ timeout: SEEN });
+    await duty.getByText("Route revealed to you: verified against the ride's commitment.").waitFor({ timeout: SEEN });
+    await duty.getByText(/^Pickup 37\.4979,127\.0276, drop-off \d+\.\d+,\d+\.\d+\.$/).waitFor({ timeout: SEEN });
+    const parties = (await duty.locator(".evidence-party").allTextContents()).map((x) => x.trim());
+    expect(parties).to.deep.equal(["Rider 0x7099…79C8:", "Rider 0x7099…79C8:", "Rider 0x7099…79C8:"]);
+    const shown = duty.getByRole("link", { name: link });
+    expect(await shown.getAttribute("href")).to.equal(link);
+    expect(await shown.getAttribute("rel")).to.equal("noopener noreferrer");
+    await checkA11y(a, "arbiter (evidence)");
+    await shot(a, "arbiter-phone-evidence");
+
+    // The rider proposes 60%; the driver accepts (task); the dispute ends settled, the duty goes.
+    await r.getByLabel("Rider's share (%) I propose").fill("60");
+    await r.getByRole("button", { name: "Propose a settlement" }).click();
+    await seeR("You proposed 60% to the rider; waiting for the other party.");
+    // The driver's page shows the dispute with the rider's proposal; the driver accepts it there.
+    const driver = await openPage(h, PHONE, Number(DRIVER), "driver");
+    const d = driver.page;
+    const card = d.locator("section.dispute", { has: d.getByRole("heading", { name: `Dispute #${id}` }) });
+    await card.getByText(note, { exact: true }).waitFor({ timeout: SEEN });
+    await card.getByText("The other party proposes 60% to the rider.").waitFor({ timeout: SEEN });
+    await checkA11y(d, "driver (dispute)");
+    await shot(d, "driver-phone-dispute");
+    await card.getByRole("button", { name: "Accept 60% to the rider" }).click();
+    await d.getByText("Done: Accept 60% to the rider").waitFor({ timeout: SEEN });
+    await d.getByRole("heading", { name: `Dispute #${id}` }).waitFor({ state: "detached", timeout: SEEN });
+    await seeR("Settled: 60% to the rider.");
+    await expect_text(r, ".ride-state", "Dispute resolved");
+    expect(await r.getByRole("button", { name: "Post evidence" }).isVisible()).to.equal(false);
+    await seeA("No disputes to rule on.");
+    await checkA11y(r, "rider (settled)");
+    await shot(r, "rider-phone-settled");
+    await r.setViewportSize(DESKTOP);
+    await checkA11y(r, "rider (desktop, settled)");
+    await shot(r, "rider-desktop-settled");
+    expect([...rider.errors, ...arb.errors, ...driver.errors], "console errors").to.deep.equal([]);
+    await rider.context.close();
+    await arb.context.close();
+    await driver.context.close();
+  });
+
+  it("the losing rider appeals a ruling through the page, paying the appeal fee shown, and reveals the route to the new panel", async function () {
+    this.timeout(LIMIT);
+    if (h === undefined) throw new Error("no harness");
+    // Follows the previous test: account 4 is a staked arbiter with its evidence key registered.
+    const signers = await hre.ethers.getSigners();
+    const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+    const court = await hre.ethers.getContractAt(
+      "DisputeCourt",
+      servedDeployment().contracts.DisputeCourt?.address ?? "",
+    );
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const r = rider.page;
+    const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
+    await r.getByLabel("Most I will pay").fill("20");
+    await r.getByRole("button", { name: "Request a ride" }).click();
+    await seeR("Done: Request a ride");
+    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+    await run("driver:accept", { account: DRIVER, ride: id });
+    await run("driver:pickup", { account: DRIVER, ride: id });
+    takeOutput();
+    await expect_text(r, ".ride-state", "On the ride");
+    await r.getByRole("button", { name: "Open a dispute" }).click();
+    await seeR("Done: Open a dispute");
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    expect((await court.getSeat(id, 0, 0)).arbiter).to.equal(signers[4].address);
+
+    // The arbiter rules 30% to the rider on its page.
+    const arb = await openPage(h, PHONE, 4, "arbiter");
+    const a = arb.page;
+    await a.getByLabel(`Rider's share (%) in dispute #${id}`).fill("30");
+    await a.getByRole("button", { name: "Rule", exact: true }).click();
+    await a.getByText(`Done: Rule #${id}`).waitFor({ timeout: SEEN });
+
+    // Three more arbiters stake (tasks) so that an appeal's 3-seat panel can be seated without
+    // the parties and the round-0 arbiter; the keeper applies their stakes; one registers a key.
+    for (const account of ["5", "6", "7"]) {
+      await run("faucet", { account, amount: "1000" });
+      await run("driver:register", { account, stake: "100" });
+      const { rideId } = await run<RequestResult>("rider:request", {
+        account: RIDER,
+        from: "37.4979,127.0276",
+        to: "wydq8e",
+        maxFare: "20",
+        expires: "15m",
+      });
+      await run("driver:accept", { account, ride: rideId.toString() });
+      await run("driver:pickup", { account, ride: rideId.toString() });
+      await run("rider:confirm", { account: RIDER, ride: rideId.toString(), rating: "5" });
+      await run("driver:claim", { account });
+      await run("arbiter:stake", { account, amount: "15" });
+    }
+    await run("arbiter:register-key", { account: "5" });
+    await run("keeper:run", { account: "0", once: true });
+    takeOutput();
+
+    // The rider lost (30%): the page offers the appeal with its fee, 3 x 2.00 + 10.00 tUSD.
+    await seeR(/^The panel ruled 30% to the rider; it may be appealed until \d{4}-.+\(in (1d|23h)/);
+    await seeR(
+      "Appealing costs 16.00 tUSD: a new panel of 3 arbiters rules again; the fee comes back only if you win.",
+    );
+    await checkA11y(r, "rider (ruled, appealable)");
+    await shot(r, "rider-phone-appeal");
+    const wallet = async () => ((await r.locator(".bal-fare").first().textContent()) ?? "").trim();
+    const before = Number((await wallet()).replace(/[^\d.]/g, ""));
+    await r.getByRole("button", { name: "Appeal", exact: true }).click();
+    await seeR("Done: Appeal");
+    await seeR("Waiting for the panel to be drawn (fare 20.00 tUSD held in escrow).");
+    await seeR("Appeal round 1.");
+    await expect_text(r, ".bal-fare", `${(before - 16).toFixed(2)} tUSD`);
+    expect(await r.getByRole("button", { name: "Appeal", exact: true }).isVisible()).to.equal(false);
+
+    // The keeper seats the new panel (accounts 5, 6 and 7); the rider reveals the route to it:
+    // sealed to the one arbiter with a key, the others named as having none.
+    await run("keeper:run", { account: "0", once: true, mine: true });
+    takeOutput();
+    const seats = await Promise.all([0, 1, 2].map(async (s) => (await court.getSeat(id, 1, s)).arbiter));
+    expect([...seats].sort()).to.deep.equal([signers[5].address, signers[6].address, signers[7].address].sort());
+    await seeR(`Panel: ${seats.map(short).join(", ")}`);
+    await r.getByRole("button", { name: "Reveal my route to the panel" }).click();
+    await seeR("Done: Reveal my route to the panel");
+    const missing = seats.filter((s) => s !== signers[5].address);
+    await seeR(
+      `Route sealed to ${short(signers[5].address)}. No evidence key registered (cannot read it): ${missing.map(short).join(", ")}.`,
+    );
+    await checkA11y(r, "rider (appealed, revealed)");
+    await shot(r, "rider-phone-appealed");
+    expect([...rider.errors, ...arb.errors], "console errors").to.deep.equal([]);
+    await rider.context.close();
+    await arb.context.close();
+  });
+
   after(function () {
     // The docs show the phone screenshots.
     const docs = path.join(ROOT, "docs", "app");

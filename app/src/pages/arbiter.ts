@@ -1,4 +1,5 @@
-// The arbiter: stake RIDE in the pool, the disputes I was drawn for with their deadlines, rule.
+// The arbiter: stake RIDE in the pool, register the evidence key, the disputes I was drawn for
+// with their deadlines and evidence, rule.
 import {
   formatBps,
   formatTime,
@@ -10,6 +11,7 @@ import {
 import { h, fill, field } from "../dom";
 import { t } from "../i18n";
 import type { AppContext } from "../context";
+import { evidenceList, hasEvidenceKey } from "./dispute";
 import type { Page } from "./page";
 
 export function arbiterPage(ctx: AppContext): Page {
@@ -41,6 +43,24 @@ export function arbiterPage(ctx: AppContext): Page {
     }
     void ctx.act(t("stakeRide"), () => client.stakeArbiter(value));
   });
+  const keyStatus = h("p", { class: "key-status" });
+  const keyButton = h(
+    "button",
+    {
+      type: "button",
+      "aria-describedby": "key-cost",
+      onclick: () => void ctx.act(t("registerKey"), () => client.registerEvidenceKey().then((r) => r.tx)),
+    },
+    t("registerKey"),
+  );
+  const keyCard = h(
+    "section",
+    { class: "card", "aria-labelledby": "key-h" },
+    h("h2", { id: "key-h" }, t("evidenceKey")),
+    keyStatus,
+    h("p", { class: "cost", id: "key-cost" }, t("registerKeyCost")),
+    keyButton,
+  );
   const dutiesList = h("div", { "aria-live": "polite" });
   const dutiesCard = h(
     "section",
@@ -55,16 +75,19 @@ export function arbiterPage(ctx: AppContext): Page {
     h("h2", { id: "ru-h" }, t("myRulings")),
     rulingsList,
   );
-  const el = h("div", { class: "page" }, stakeForm, dutiesCard, rulingsCard);
+  const el = h("div", { class: "page" }, stakeForm, keyCard, dutiesCard, rulingsCard);
   let key: string | undefined;
   let rulingsKey: string | undefined;
   async function refresh(): Promise<void> {
-    const [s, duties, rulings, now] = await Promise.all([
+    const [s, keyed, duties, rulings, now] = await Promise.all([
       client.arbiterStatus(),
+      hasEvidenceKey(ctx),
       client.arbiterDuties(),
       client.arbiterRulings(),
       client.now(),
     ]);
+    fill(keyStatus, keyed ? t("keyRegistered") : t("keyMissing"));
+    keyButton.hidden = keyed;
     fill(status, t("arbiterStatus", { stake: client.formatRide(s.stake), free: client.formatRide(s.free) }));
     const rk = rulings.map((r) => `${r.disputeId}:${r.round}:${r.status}:${r.panelRiderBps ?? ""}`).join(",");
     if (rk !== rulingsKey) {
@@ -72,7 +95,11 @@ export function arbiterPage(ctx: AppContext): Page {
       if (rulings.length === 0) fill(rulingsList, h("p", { class: "muted" }, t("noRulings")));
       else fill(rulingsList, h("ul", { class: "rulings" }, ...rulings.map((r) => rulingItem(ctx, r, now))));
     }
-    const k = duties.map((d) => `${d.disputeId}:${d.round}:${d.seat}`).join(",");
+    const k = duties
+      .map(
+        (d) => `${d.disputeId}:${d.round}:${d.seat}:${d.evidence.map((e) => `${e.uri}/${e.revealVerified}`).join("|")}`,
+      )
+      .join(",");
     if (k === key) return;
     key = k;
     if (duties.length === 0) return fill(dutiesList, h("p", { class: "muted" }, t("noDuties")));
@@ -116,6 +143,8 @@ function dutyItem(ctx: AppContext, d: ArbiterDuty, now: bigint): HTMLElement {
     "li",
     { "data-dispute": id },
     h("p", {}, t("dutyLine", { id, fare: client.formatFare(d.fare), deadline: formatTime(d.deadline, now) })),
+    h("h3", {}, t("evidence")),
+    evidenceList(d.evidence, d.rider, d.driver),
     h(
       "form",
       {

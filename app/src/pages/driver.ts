@@ -6,6 +6,7 @@ import { t, stateText } from "../i18n";
 import { placePicker, cellDistance } from "../places";
 import type { AppContext } from "../context";
 import type { Page } from "./page";
+import { disputeCard } from "./dispute";
 
 export function driverPage(ctx: AppContext, balances: () => Balances | undefined): Page {
   const { client } = ctx;
@@ -53,7 +54,34 @@ export function driverPage(ctx: AppContext, balances: () => Balances | undefined
   );
   const rideCard = h("section", { class: "card", "aria-labelledby": "cur-h", "aria-live": "polite" });
   const earnCard = h("section", { class: "card", "aria-labelledby": "earn-h" });
-  const el = h("div", { class: "page" }, regCard, rideCard, feedCard, earnCard);
+  // Disputes on my rides (a disputed ride leaves my active slot): one card each while open.
+  const disputesEl = h("div", { class: "disputes", hidden: true });
+  const disputeCards = new Map<bigint, ReturnType<typeof disputeCard>>();
+  async function refreshDisputes(): Promise<void> {
+    if (!client.hasCourt) return;
+    const mine: bigint[] = [];
+    for (const id of await client.openDisputeIds()) {
+      const d = await client.court.getDispute(id);
+      if (d.driver.toLowerCase() === ctx.me.toLowerCase()) mine.push(id);
+    }
+    for (const [id, card] of disputeCards) {
+      if (!mine.includes(id)) {
+        card.el.remove();
+        disputeCards.delete(id);
+      }
+    }
+    for (const id of mine) {
+      let card = disputeCards.get(id);
+      if (card === undefined) {
+        card = disputeCard(ctx, "driver");
+        disputeCards.set(id, card);
+        disputesEl.append(card.el);
+      }
+      await card.show(id);
+    }
+    disputesEl.hidden = mine.length === 0;
+  }
+  const el = h("div", { class: "page" }, regCard, rideCard, disputesEl, feedCard, earnCard);
 
   let feedKey = "";
   async function loadFeed(): Promise<void> {
@@ -133,6 +161,7 @@ export function driverPage(ctx: AppContext, balances: () => Balances | undefined
         ),
       ),
     );
+    await refreshDisputes();
     if (b.registered && view === undefined) await loadFeed();
   }
   return { el, refresh };

@@ -7,6 +7,7 @@ import { placePicker, distanceKm } from "../places";
 import { placeMap } from "../map";
 import type { AppContext } from "../context";
 import type { Page } from "./page";
+import { disputeCard } from "./dispute";
 
 /** A simple tariff for the estimate: 3.00 base plus 1.50 per km, rounded up to 0.50. */
 export function estimateFare(km: number): string {
@@ -99,14 +100,15 @@ export function riderPage(ctx: AppContext): Page {
   });
 
   const rideCard = h("section", { class: "card", "aria-labelledby": "ride-h", "aria-live": "polite" });
-  const el = h("div", { class: "page" }, form, rideCard);
+  const dispute = disputeCard(ctx, "rider");
+  const el = h("div", { class: "page" }, form, rideCard, dispute.el);
   let shownRide = "";
 
   async function refresh(): Promise<void> {
     const stored = ctx.storage.get("ride");
     form.hidden = stored !== null;
     rideCard.hidden = stored === null;
-    if (stored === null) return;
+    if (stored === null) return dispute.show(undefined);
     const rideId = BigInt(stored);
     const [view, offers, params, courtFee] = await Promise.all([
       client.showRide(rideId),
@@ -114,6 +116,7 @@ export function riderPage(ctx: AppContext): Page {
       client.market.parameters().then((p) => p[1]),
       client.hasCourt ? client.court.parameters().then((p) => p.disputeFee) : Promise.resolve(0n),
     ]);
+    await dispute.show(view.state === "Disputed" || view.state === "Resolved" ? rideId : undefined);
     const key = JSON.stringify(
       [view.state, view.driver, view.arrived, view.riderRated, offers.map((o) => [o.driver, o.fare])],
       (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
