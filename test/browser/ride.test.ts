@@ -592,19 +592,9 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
 
     // The rider requests on the page (its exact route stays in this browser), driver 2 accepts
     // and picks up (tasks), and the rider disputes on the page.
-    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const { rider, id } = await riderDisputesOnPage(h);
     const r = rider.page;
     const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
-    await r.getByLabel("Most I will pay").fill("20");
-    await r.getByRole("button", { name: "Request a ride" }).click();
-    await seeR("Done: Request a ride");
-    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
-    await run("driver:accept", { account: DRIVER, ride: id });
-    await run("driver:pickup", { account: DRIVER, ride: id });
-    takeOutput();
-    await expect_text(r, ".ride-state", "On the ride");
-    await r.getByRole("button", { name: "Open a dispute" }).click();
-    await seeR("Done: Open a dispute");
     await expect_text(r, ".ride-state", "In dispute");
     await r.getByRole("heading", { name: `Dispute #${id}` }).waitFor({ timeout: SEEN });
     await seeR("Waiting for the panel to be drawn (fare 20.00 tUSD held in escrow).");
@@ -697,19 +687,9 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     await run("keeper:run", { account: "0", once: true });
     takeOutput();
 
-    const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+    const { rider, id } = await riderDisputesOnPage(h);
     const r = rider.page;
     const seeR = (text: string | RegExp) => r.getByText(text).first().waitFor({ timeout: SEEN });
-    await r.getByLabel("Most I will pay").fill("20");
-    await r.getByRole("button", { name: "Request a ride" }).click();
-    await seeR("Done: Request a ride");
-    const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
-    await run("driver:accept", { account: DRIVER, ride: id });
-    await run("driver:pickup", { account: DRIVER, ride: id });
-    takeOutput();
-    await expect_text(r, ".ride-state", "On the ride");
-    await r.getByRole("button", { name: "Open a dispute" }).click();
-    await seeR("Done: Open a dispute");
     await run("keeper:run", { account: "0", once: true, mine: true });
     takeOutput();
     expect((await court.getSeat(id, 0, 0)).arbiter).to.equal(signers[4].address);
@@ -789,6 +769,27 @@ describe("web app: a ride in Chromium (rider and driver)", function () {
     }
   });
 });
+
+/**
+ * The rider requests 20.00 on the page (so the route's secret is in that browser), driver 2
+ * accepts and picks up through the tasks, and the rider opens a dispute on the page.
+ */
+async function riderDisputesOnPage(h: Harness): Promise<{ rider: Awaited<ReturnType<typeof openPage>>; id: string }> {
+  const rider = await openPage(h, PHONE, Number(RIDER), "rider");
+  const r = rider.page;
+  const see = (text: string) => r.getByText(text).first().waitFor({ timeout: SEEN });
+  await r.getByLabel("Most I will pay").fill("20");
+  await r.getByRole("button", { name: "Request a ride" }).click();
+  await see("Done: Request a ride");
+  const id = /Ride #(\d+)/.exec((await r.locator("#ride-h").textContent()) ?? "")?.[1] ?? "?";
+  await run("driver:accept", { account: DRIVER, ride: id });
+  await run("driver:pickup", { account: DRIVER, ride: id });
+  takeOutput();
+  await expect_text(r, ".ride-state", "On the ride");
+  await r.getByRole("button", { name: "Open a dispute" }).click();
+  await see("Done: Open a dispute");
+  return { rider, id };
+}
 
 async function expect_text(page: Page, selector: string, want: string | RegExp): Promise<void> {
   const loc = page.locator(selector).first();

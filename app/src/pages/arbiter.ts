@@ -1,17 +1,10 @@
 // The arbiter: stake RIDE in the pool, register the evidence key, the disputes I was drawn for
 // with their deadlines and evidence, rule.
-import {
-  formatBps,
-  formatTime,
-  parseAmount,
-  parseSplit,
-  type ArbiterDuty,
-  type ArbiterRuling,
-} from "../../../src/client";
+import { formatBps, formatTime, parseAmount, type ArbiterDuty, type ArbiterRuling } from "../../../src/client";
 import { h, fill, field } from "../dom";
 import { t } from "../i18n";
 import type { AppContext } from "../context";
-import { evidenceList, hasEvidenceKey } from "./dispute";
+import { evidenceList, hasEvidenceKey, readShare, shareInput } from "./dispute";
 import type { Page } from "./page";
 
 export function arbiterPage(ctx: AppContext): Page {
@@ -132,13 +125,7 @@ function rulingItem(ctx: AppContext, r: ArbiterRuling, now: bigint): HTMLElement
 function dutyItem(ctx: AppContext, d: ArbiterDuty, now: bigint): HTMLElement {
   const { client } = ctx;
   const id = d.disputeId.toString();
-  const share = h("input", {
-    type: "text",
-    inputmode: "decimal",
-    name: `split-${id}`,
-    value: "50",
-    autocomplete: "off",
-  });
+  const share = shareInput(`split-${id}`);
   return h(
     "li",
     { "data-dispute": id },
@@ -151,13 +138,8 @@ function dutyItem(ctx: AppContext, d: ArbiterDuty, now: bigint): HTMLElement {
         class: "row",
         onsubmit: (ev: Event) => {
           ev.preventDefault();
-          let bps: number;
-          try {
-            bps = parseSplit(share.value, "rider's share");
-          } catch (err) {
-            ctx.showError(err);
-            return;
-          }
+          const bps = readShare(ctx, share);
+          if (bps === undefined) return;
           void ctx.act(`${t("rule")} #${id}`, () => client.rule(d.disputeId, bps));
         },
       },

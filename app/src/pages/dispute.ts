@@ -84,6 +84,21 @@ function evidenceBody(e: EvidenceItem): HTMLElement {
   return h("span", { class: "evidence-uri" }, e.uri);
 }
 
+/** The rider's share (%) of a fare, 50 by default: an arbiter's ruling, a party's settlement. */
+export function shareInput(name: string): HTMLInputElement {
+  return h("input", { type: "text", inputmode: "decimal", name, value: "50", autocomplete: "off" });
+}
+
+/** The share typed in `input`, in basis points; undefined once the error says why it is not one. */
+export function readShare(ctx: AppContext, input: HTMLInputElement): number | undefined {
+  try {
+    return parseSplit(input.value, "rider's share");
+  } catch (err) {
+    ctx.showError(err);
+    return undefined;
+  }
+}
+
 /**
  * The dispute card of a party's ride. Its forms are built once (typing is never interrupted);
  * `show` re-fills the facts when the dispute changes. `role` names the party using the page.
@@ -162,13 +177,7 @@ export function disputeCard(
   );
 
   const theirProposal = h("div", { class: "stack" });
-  const share = h("input", {
-    type: "text",
-    inputmode: "decimal",
-    name: `settle-${uid}`,
-    value: "50",
-    autocomplete: "off",
-  });
+  const share = shareInput(`settle-${uid}`);
   const settleForm = h(
     "form",
     { class: "stack" },
@@ -181,13 +190,8 @@ export function disputeCard(
     ev.preventDefault();
     if (current === undefined) return;
     const id = current;
-    let bps: number;
-    try {
-      bps = parseSplit(share.value, "rider's share");
-    } catch (err) {
-      ctx.showError(err);
-      return;
-    }
+    const bps = readShare(ctx, share);
+    if (bps === undefined) return;
     void ctx.act(t("proposeSettlement"), () => client.settle(id, bps, true));
   });
 
