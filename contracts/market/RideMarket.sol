@@ -94,6 +94,18 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     Flows private _flows;
 
+    /// @dev What a rider and a driver share, one slot: the fare rewarded to the pair this epoch
+    /// (its anti-farming cap) and each one's counted rating of the other (only the latest counts:
+    /// one counterparty moves an average by one rating at most). A confirmation reads and writes
+    /// this one slot for the rating and the cap: the pair's first ride fills one fresh slot, not
+    /// two, and a repeat ride reads no second cold slot.
+    struct Pair {
+        uint32 epoch;
+        uint96 fare;
+        uint8 riderRating; // the rider's latest rating of the driver (0: none)
+        uint8 driverRating; // the driver's latest rating of the rider (0: none)
+    }
+
     mapping(uint256 rideId => Ride) private _rides;
     mapping(address account => Account) private _accounts;
     /// @dev Withdrawable credit plus one, once an account was ever credited (0 = never): a
@@ -102,10 +114,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
     mapping(address account => uint256) private _credits;
     mapping(uint256 rideId => mapping(address driver => Offer)) private _offers;
     mapping(address driver => RewardAccount) private _rewards;
-    mapping(bytes32 pair => EpochFare) private _pairEpochs;
+    /// @dev Keyed by `_pairKey(rider, driver)`, see `Pair`.
+    mapping(bytes32 pair => Pair) private _pairs;
     mapping(address rider => RatingTally) private _riderRatings;
-    /// @dev The counted rating of each (rater, ratee, as driver) triple: only the latest counts.
-    mapping(bytes32 rating => uint8) private _lastRatings;
 
     /// @dev For a function that makes no external call: it cannot re-enter itself, so it only
     /// refuses to run inside another guarded call (cross-function reentrancy), without writing
@@ -609,7 +620,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @inheritdoc IRideMarket
     function pairEpoch(address rider, address driver) external view returns (EpochFare memory) {
-        return _pairEpochs[_pairKey(rider, driver)];
+        Pair storage pair = _pairs[_pairKey(rider, driver)];
+        return EpochFare({epoch: pair.epoch, fare: pair.fare});
     }
 
     /// @inheritdoc IRideMarket
@@ -628,7 +640,8 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @inheritdoc IRideMarket
     function ratingOf(address rater, address ratee, bool asDriver) external view returns (uint8) {
-        return _lastRatings[keccak256(abi.encode(rater, ratee, asDriver))];
+        // As a driver, `ratee` was rated by its rider; as a rider, by its driver.
+        return asDriver ? _pairs[_pairKey(rater, ratee)].riderRating : _pairs[_pairKey(ratee, rater)].driverRating;
     }
 
     /// @inheritdoc IRideMarket
@@ -799,15 +812,19 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
         if (reward != 0 || holders != 0) _rideToken.accrue(driver, reward, holders);
     }
 
-    /// @dev The finalized ride leaves the driver's account: it counts `rating` (0: none), frees
-    /// the driver if this is its active ride and unlocks the stake by one ride; one read and one
-    /// write of the account's slot (see `_finalize`).
+    /// @dev The finalized ride leaves the driver's account: it counts `rating` (0: none; the
+    /// rider's latest rating of this driver is kept in their `Pair` slot), frees the driver if
+    /// this is its active ride and unlocks the stake by one ride; one read and one write of the
+    /// account's slot (see `_finalize`).
     function _releaseDriver(uint256 rideId, address rider, address driver, uint8 rating) private {
         Account storage acc = _accounts[driver];
         uint32 ratingSum = acc.ratingSum;
         uint32 ratingCount = acc.ratingCount;
         if (rating != 0) {
-            uint8 previous = _swapRating(rider, driver, true, rating);
+            // The reward's cap (`_accrueReward`) then finds the pair's slot warm.
+            Pair storage pair = _pairs[_pairKey(rider, driver)];
+            uint8 previous = pair.riderRating;
+            pair.riderRating = rating;
             (ratingSum, ratingCount) = _tally(ratingSum, ratingCount, previous, rating);
             emit Rated(rideId, rider, driver, rating);
         }
@@ -827,7 +844,7 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
     ) private returns (uint256 reward) {
         uint256 ridePerFee = _currentPrice();
         uint32 epoch = uint32(block.timestamp / EPOCH_LENGTH);
-        EpochFare storage pair = _pairEpochs[_pairKey(ride.rider, driver)];
+        Pair storage pair = _pairs[_pairKey(ride.rider, driver)];
         RewardAccount storage rewards = _rewards[driver];
         uint256 pairUsed = pair.epoch == epoch ? pair.fare : 0;
         uint256 driverUsed = rewards.epoch == epoch ? rewards.epochFare : 0;
@@ -953,7 +970,9 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @dev Counts `rating` of `driver` as a driver; a rater's earlier rating of it is replaced.
     function _rateDriver(uint256 rideId, address rater, address driver, uint8 rating) private {
-        uint8 previous = _swapRating(rater, driver, true, rating);
+        Pair storage pair = _pairs[_pairKey(rater, driver)];
+        uint8 previous = pair.riderRating;
+        pair.riderRating = rating;
         Account storage acc = _accounts[driver];
         (acc.ratingSum, acc.ratingCount) = _tally(acc.ratingSum, acc.ratingCount, previous, rating);
         emit Rated(rideId, rater, driver, rating);
@@ -961,16 +980,12 @@ contract RideMarket is ReentrancyGuardTransient, MarketParams, ERC2771Context {
 
     /// @dev Counts `rating` of `rider` as a rider; a rater's earlier rating of it is replaced.
     function _rateRider(uint256 rideId, address rater, address rider, uint8 rating) private {
-        uint8 previous = _swapRating(rater, rider, false, rating);
+        Pair storage pair = _pairs[_pairKey(rider, rater)];
+        uint8 previous = pair.driverRating;
+        pair.driverRating = rating;
         RatingTally storage tally = _riderRatings[rider];
         (tally.sum, tally.count) = _tally(tally.sum, tally.count, previous, rating);
         emit Rated(rideId, rater, rider, rating);
-    }
-
-    function _swapRating(address rater, address ratee, bool asDriver, uint8 rating) private returns (uint8 previous) {
-        bytes32 key = keccak256(abi.encode(rater, ratee, asDriver));
-        previous = _lastRatings[key];
-        _lastRatings[key] = rating;
     }
 
     /// @dev One counterparty moves an average by one rating at most, however many rides it buys.

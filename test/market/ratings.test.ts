@@ -185,6 +185,28 @@ describe("RideMarket: ratings", function () {
     });
   });
 
+  describe("a pair's ratings and reward cap in one slot", function () {
+    it("keeps the rider's rating of the driver apart from the driver's rating of the rider", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      const id = await confirmedRide(market, riders[0], drivers[0], {}, 2);
+      await market.connect(drivers[0]).rate(id, 4);
+      expect(await market.ratingOf(riders[0].address, drivers[0].address, true)).to.equal(2n);
+      expect(await market.ratingOf(drivers[0].address, riders[0].address, false)).to.equal(4n);
+      await confirmedRide(market, riders[0], drivers[0], {}, 5);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([500n, 1n]);
+      expect(await market.riderRating(riders[0].address)).to.deep.equal([400n, 1n]);
+    });
+
+    it("keeps the rider's rating when the pair's rewarded fare is written beside it", async function () {
+      const { market, riders, drivers } = await loadFixture(deployMarketFixture);
+      await confirmedRide(market, riders[0], drivers[0], { maxFare: usd("20") }, 3);
+      await confirmedRide(market, riders[0], drivers[0], { maxFare: usd("20") }, 4);
+      expect((await market.pairEpoch(riders[0].address, drivers[0].address)).fare).to.equal(usd("40"));
+      expect(await market.ratingOf(riders[0].address, drivers[0].address, true)).to.equal(4n);
+      expect(await market.averageRating(drivers[0].address)).to.deep.equal([400n, 1n]);
+    });
+  });
+
   describe("separate rider and driver averages", function () {
     it("keeps 1-star ratings a driver receives as a rider out of its driver average", async function () {
       const { market, riders, drivers } = await loadFixture(deployMarketFixture);
