@@ -126,7 +126,13 @@ async function trace(
     }
   }
   const counted = [...columns.values()].reduce((a, b) => a + b, 0n);
-  add("refund", receipt.gasUsed - counted);
+  // What is left is the refund: never positive (gas the trace did not see) and at most a fifth
+  // of the gas before it (EIP-3529), else the columns are wrong.
+  const refund = receipt.gasUsed - counted;
+  if (refund > 0n || -refund > receipt.gasUsed / 4n) {
+    throw new Error(`${name}: the trace counts ${counted} gas, the receipt ${receipt.gasUsed}: the columns are wrong`);
+  }
+  add("refund", refund);
   return { name, gasUsed: receipt.gasUsed, columns, counts, byContract };
 }
 
