@@ -20,7 +20,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { encodeBytes32String, parseUnits, ZeroAddress, type ContractTransactionResponse } from "ethers";
+import { parseUnits, type ContractTransactionResponse } from "ethers";
 import {
   ArbiterPool__factory,
   BlockhashRandomness__factory,
@@ -34,8 +34,8 @@ import {
 } from "../typechain-types";
 import { parseParamChange, RideCoopClient, signForwardRequest } from "../src/client";
 import { deployRideCoop } from "../src/deploy";
-import { cellToBytes6 } from "../src/geo";
 import { courtScenario, NEEDS_ELEVEN, type CourtScenario } from "./bench-court";
+import { calldataGas, groupGas, measuredRequest } from "./gas-common";
 
 const SNAPSHOT = path.join(__dirname, "..", "gas-snapshot.json");
 const TOLERANCE = 0.01;
@@ -82,12 +82,6 @@ interface Gas {
   calldata: bigint;
 }
 type Figures = Map<string, Gas>;
-
-function calldataGas(data: string): bigint {
-  let gas = 0n;
-  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4n : 16n;
-  return gas;
-}
 
 async function gasOf(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<Gas> {
   const sent = await tx;
@@ -165,15 +159,7 @@ async function deploy(): Promise<Bench> {
 /** Requests a ride of `fare` as `rider`; its id and the request's gas. */
 async function request(b: Bench, rider: HardhatEthersSigner, fare: bigint): Promise<{ id: bigint; gas: Gas }> {
   const id = (await b.client.market.totals()).nextRideId;
-  const tx = b.client.market.connect(rider).requestRide({
-    pickupCell: cellToBytes6("wydm6v"),
-    dropoffCell: cellToBytes6("wydq8e"),
-    commitment: encodeBytes32String("bench"),
-    maxFare: fare,
-    expiresAt: (await time.latest()) + 900,
-    minRating: 0,
-    driver: ZeroAddress,
-  });
+  const tx = b.client.market.connect(rider).requestRide(await measuredRequest(fare));
   return { id, gas: await gasOf(tx) };
 }
 
@@ -289,20 +275,7 @@ async function measureForwarded(b: Bench, out: Figures): Promise<void> {
   const fare = usd("20");
   for (const round of ["first", "repeat"] as const) {
     const id = (await market.totals()).nextRideId;
-    const req = await forward(
-      rider,
-      market.interface.encodeFunctionData("requestRide", [
-        {
-          pickupCell: cellToBytes6("wydm6v"),
-          dropoffCell: cellToBytes6("wydq8e"),
-          commitment: encodeBytes32String("bench"),
-          maxFare: fare,
-          expiresAt: (await time.latest()) + 900,
-          minRating: 0,
-          driver: ZeroAddress,
-        },
-      ]),
-    );
+    const req = await forward(rider, market.interface.encodeFunctionData("requestRide", [await measuredRequest(fare)]));
     const accept = await forward(driver, market.interface.encodeFunctionData("acceptRide", [id, fare]));
     const start = await forward(driver, market.interface.encodeFunctionData("startRide", [id]));
     const confirm = await forward(rider, market.interface.encodeFunctionData("confirmRide", [id, 5]));
@@ -335,17 +308,7 @@ async function measureFromCredit(b: Bench, out: Figures): Promise<void> {
   for (const round of ["first", "repeat"] as const) {
     out.set(`credit.deposit.${round}`, await gasOf(market.connect(rider).deposit(usd("100"))));
     const id = (await market.totals()).nextRideId;
-    const req = await gasOf(
-      market.connect(rider).requestRideFromCredit({
-        pickupCell: cellToBytes6("wydm6v"),
-        dropoffCell: cellToBytes6("wydq8e"),
-        commitment: encodeBytes32String("bench"),
-        maxFare: fare,
-        expiresAt: (await time.latest()) + 900,
-        minRating: 0,
-        driver: ZeroAddress,
-      }),
-    );
+    const req = await gasOf(market.connect(rider).requestRideFromCredit(await measuredRequest(fare)));
     const accept = await gasOf(market.connect(driver).acceptRide(id, fare));
     const start = await gasOf(market.connect(driver).startRide(id));
     const confirm = await gasOf(market.connect(rider).confirmRide(id, 5));
@@ -516,8 +479,7 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
-const fmtGas = (g: bigint | undefined): string =>
-  g === undefined ? "unseatable" : g.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const fmtGas = (g: bigint | undefined): string => (g === undefined ? "unseatable" : groupGas(g));
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));

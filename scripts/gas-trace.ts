@@ -14,10 +14,11 @@
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { encodeBytes32String, parseUnits, ZeroAddress, type ContractTransactionResponse } from "ethers";
+import { parseUnits, type ContractTransactionResponse } from "ethers";
 import { TestUSD__factory, type RideMarket } from "../typechain-types";
+import { RideCoopClient } from "../src/client";
 import { deployRideCoop } from "../src/deploy";
-import { cellToBytes6 } from "../src/geo";
+import { calldataGas, groupGas, measuredRequest } from "./gas-common";
 
 const usd = (a: string): bigint => parseUnits(a, 6);
 
@@ -55,12 +56,6 @@ interface Step {
 const CALLS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
 /** Reads of another account: Solidity checks a callee's code size before a call that returns nothing. */
 const ACCOUNT_READS = new Set(["EXTCODESIZE", "EXTCODEHASH", "EXTCODECOPY", "BALANCE"]);
-
-function calldataGas(data: string): bigint {
-  let gas = 0n;
-  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4n : 16n;
-  return gas;
-}
 
 /** What an opcode's own gas pays for (a call's own gas excludes what its callee spent). */
 function columnOf(op: string, cost: number): Column {
@@ -150,13 +145,9 @@ function total(name: string, parts: Step[]): Step {
   return { name, gasUsed: parts.reduce((sum, p) => sum + p.gasUsed, 0n), columns, counts, byContract };
 }
 
-function fmt(n: bigint): string {
-  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
 function print(steps: Step[], markdown: boolean): void {
   const header = ["step", "total", ...COLUMNS];
-  const rows = steps.map((s) => [s.name, fmt(s.gasUsed), ...COLUMNS.map((c) => fmt(s.columns.get(c) ?? 0n))]);
+  const rows = steps.map((s) => [s.name, groupGas(s.gasUsed), ...COLUMNS.map((c) => groupGas(s.columns.get(c) ?? 0n))]);
   if (markdown) {
     console.log(`| ${header.join(" | ")} |`);
     console.log(`| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
@@ -169,7 +160,7 @@ function print(steps: Step[], markdown: boolean): void {
   }
   console.log("");
   for (const s of steps) {
-    const parts = [...s.byContract].map(([who, gas]) => `${who} ${fmt(gas)}`).join(", ");
+    const parts = [...s.byContract].map(([who, gas]) => `${who} ${groupGas(gas)}`).join(", ");
     const c = s.counts;
     console.log(
       `${s.name}: ${c.fresh} fresh slots, ${c.coldReads} cold reads, ${c.rewrites} rewrites, ` +
@@ -191,7 +182,6 @@ async function main(): Promise<void> {
   const tusdAddress = deployment.contracts.TestUSD?.address;
   if (tusdAddress === undefined) throw new Error("the trace needs the local suite's TestUSD");
   const tusd = TestUSD__factory.connect(tusdAddress, deployer);
-  const { RideCoopClient } = await import("../src/client");
   const market: RideMarket = new RideCoopClient(deployment, deployer).market;
   const marketAddress = await market.getAddress();
   for (const who of [rider, driver, other, saver, newDriver]) {
@@ -202,15 +192,7 @@ async function main(): Promise<void> {
   await market.connect(newDriver).registerDriver(usd("100"));
   const fare = usd("20");
   const request = async (who: HardhatEthersSigner, fromCredit: boolean) => {
-    const r = {
-      pickupCell: cellToBytes6("wydm6v"),
-      dropoffCell: cellToBytes6("wydq8e"),
-      commitment: encodeBytes32String("trace"),
-      maxFare: fare,
-      expiresAt: (await time.latest()) + 900,
-      minRating: 0,
-      driver: ZeroAddress,
-    };
+    const r = await measuredRequest(fare);
     const id = (await market.totals()).nextRideId;
     const tx = fromCredit ? market.connect(who).requestRideFromCredit(r) : market.connect(who).requestRide(r);
     return { id, tx };
